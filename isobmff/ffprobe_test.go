@@ -67,6 +67,7 @@ var ffprobeLimits = map[string]string{
 	"cmd/mp4ff-decrypt/testdata/PIFF/video/complseg-1.0001.mp4":     "duration: tkhd and mdhd declare 2^64-1 (unknown); ffprobe turns that into a number",
 	"cmd/mp4ff-decrypt/testdata/PIFF/wma_piff_scheme/audio.mp4":     "duration: tkhd and mdhd declare 2^64-1 (unknown); ffprobe turns that into a number",
 	"cmd/mp4ff-decrypt/testdata/PIFF/wma_piff_scheme/audio_dec.mp4": "duration: tkhd and mdhd declare 2^64-1 (unknown); ffprobe turns that into a number",
+	"mp4/testdata/init_prog.mp4":                                    "open: a moov without its media data (mp4ff's metadata-only file); Open refuses because the chunk offsets point past every mdat",
 	"mp4/testdata/init_truncated.mp4":                               "open: the file is truncated on purpose; ffprobe guesses, Open refuses with the box path and offset",
 }
 

@@ -19,10 +19,14 @@ type header struct {
 const headerBytes = 32
 
 // parseHeader parses the header at the start of b, a box that starts at file
-// offset off and must end by file offset end. b holds min(headerBytes,
-// end-off) bytes or more.
-func parseHeader(b []byte, off, end int64, path string) (header, error) {
+// offset off and must end by file offset end, a child of the box at path
+// parent. b holds min(headerBytes, end-off) bytes or more.
+func parseHeader(b []byte, off, end int64, parent string) (header, error) {
 	left := end - off
+	path := pathJoin(parent, "box")
+	if len(b) >= 8 {
+		path = pathJoin(parent, typeName(string(b[4:8])))
+	}
 	if left < 8 || len(b) < 8 {
 		return header{}, malformed(path, off, "truncated box header: %d bytes left", left)
 	}

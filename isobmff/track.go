@@ -2,7 +2,9 @@ package isobmff
 
 import (
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/Eyevinn/mp4ff/mp4"
 )
@@ -163,13 +165,47 @@ func sidxInfo(off int64, s *mp4.SidxBox) *SidxInfo {
 // nonSyncFlag is sample_is_non_sync_sample in the sample flags.
 const nonSyncFlag = 0x00010000
 
-// summarise builds Tracks and Fragments from the decoded boxes.
+// summarise builds Tracks and Fragments from the decoded boxes. Errors
+// found on decoded boxes get the offset of the box their path names.
 func (f *File) summarise() error {
+	err := f.summariseTracks()
+	var be *BoxError
+	if errors.As(err, &be) && be.Offset == 0 && be.Path != "" {
+		if b := f.findBox(be.Path); b != nil {
+			be.Offset = b.Offset
+		}
+	}
+	return err
+}
+
+// findBox returns the box with the given path, or nil.
+func (f *File) findBox(path string) *Box {
+	bs := f.Boxes
+	for _, part := range strings.Split(path, "/") {
+		var next *Box
+		for _, b := range bs {
+			if b.Path == part || strings.HasSuffix(b.Path, "/"+part) {
+				next = b
+				break
+			}
+		}
+		if next == nil {
+			return nil
+		}
+		if next.Path == path {
+			return next
+		}
+		bs = next.Children
+	}
+	return nil
+}
+
+func (f *File) summariseTracks() error {
 	if f.Moov == nil {
 		if len(f.Moofs) > 0 {
 			return unsupported("", 0, "fragments without a moov box (a lone media segment needs its init segment)")
 		}
-		return nil
+		return malformed("", 0, "no moov box in %d top-level boxes", len(f.Boxes))
 	}
 	trexs := map[uint32]*mp4.TrexBox{}
 	if f.Moov.Mvex != nil {
@@ -185,6 +221,9 @@ func (f *File) summarise() error {
 			return err
 		}
 		t.Trex = trexs[t.ID]
+		if err := f.checkSamples(t, path); err != nil {
+			return err
+		}
 		if byID[t.ID] != nil {
 			return malformed(path, 0, "track ID %d used twice", t.ID)
 		}
@@ -267,16 +306,6 @@ func (f *File) summariseFragments(byID map[uint32]*Track) error {
 		t.Duration += s.Duration
 	}
 	return nil
-}
-
-// insideMdat reports whether [start, end) lies inside one mdat payload.
-func (f *File) insideMdat(start, end int64) bool {
-	for _, r := range f.Mdats {
-		if start >= r.Start && end <= r.End {
-			return true
-		}
-	}
-	return false
 }
 
 // trackSummary summarises a decoded trak.

@@ -94,7 +94,7 @@ func (w *walker) walk(buf []byte, base int64, parentPath string, depth int) ([]*
 		if int64(len(buf))-pos < 8 && allZero(buf[pos:]) {
 			break // a few zero bytes of padding at the end of a container
 		}
-		h, err := parseHeader(buf[pos:], off, end, pathJoin(parentPath, "?"))
+		h, err := parseHeader(buf[pos:], off, end, parentPath)
 		if err != nil {
 			return nil, err
 		}
