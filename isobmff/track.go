@@ -205,7 +205,7 @@ func (f *File) summariseTracks() error {
 		if len(f.Moofs) > 0 {
 			return unsupported("", 0, "fragments without a moov box (a lone media segment needs its init segment)")
 		}
-		return malformed("", 0, "no moov box in %d top-level boxes", len(f.Boxes))
+		return malformed("", f.Size, "end of file reached with no moov box (%d top-level boxes)", len(f.Boxes))
 	}
 	trexs := map[uint32]*mp4.TrexBox{}
 	if f.Moov.Mvex != nil {
