@@ -1,0 +1,41 @@
+package isobmff
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"testing"
+
+	"github.com/mp4pkg/mp4pkg/internal/testmedia"
+)
+
+// FuzzOpen feeds arbitrary bytes to Open. Seeds: the small real files of
+// testdata/ and of mp4ff, and the two mp4ff crashers pinned in
+// regress_test.go. Open must never panic, and every error must be a
+// *BoxError. Committed crashers live in testdata/fuzz/FuzzOpen.
+func FuzzOpen(f *testing.F) {
+	for _, p := range append(testmedia.Testdata(f), testmedia.MP4ffFiles(f)...) {
+		if st, err := os.Stat(p); err != nil || st.Size() > 100<<10 {
+			continue
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		file, err := Open(bytes.NewReader(data), int64(len(data)))
+		if err != nil {
+			var be *BoxError
+			if !errors.As(err, &be) {
+				t.Fatalf("error is not a *BoxError: %v", err)
+			}
+			return
+		}
+		var buf bytes.Buffer
+		if err := file.WriteText(&buf); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
