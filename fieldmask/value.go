@@ -1,0 +1,178 @@
+package fieldmask
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+)
+
+// cloneJob is one container still to be copied by clone.
+type cloneJob struct {
+	srcM, dstM map[string]any
+	srcA, dstA []any
+}
+
+// clone deep-copies a JSON-shaped value (map[string]any, []any, scalars,
+// json.Number, json.RawMessage) with an explicit stack, so that documents
+// nested 10,000 levels deep do not grow the goroutine stack.
+func clone(v any) (any, error) {
+	var stack []cloneJob
+	root, err := cloneElem(v, &stack)
+	if err != nil {
+		return nil, err
+	}
+	for len(stack) > 0 {
+		j := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if j.srcM != nil {
+			for k, e := range j.srcM {
+				c, err := cloneElem(e, &stack)
+				if err != nil {
+					return nil, err
+				}
+				j.dstM[k] = c
+			}
+			continue
+		}
+		for i, e := range j.srcA {
+			c, err := cloneElem(e, &stack)
+			if err != nil {
+				return nil, err
+			}
+			j.dstA[i] = c
+		}
+	}
+	return root, nil
+}
+
+// cloneElem copies a scalar, or allocates the copy of a container and
+// queues its contents.
+func cloneElem(e any, stack *[]cloneJob) (any, error) {
+	switch x := e.(type) {
+	case map[string]any:
+		if x == nil {
+			return x, nil
+		}
+		c := make(map[string]any, len(x))
+		*stack = append(*stack, cloneJob{srcM: x, dstM: c})
+		return c, nil
+	case []any:
+		if x == nil {
+			return x, nil
+		}
+		c := make([]any, len(x))
+		*stack = append(*stack, cloneJob{srcA: x, dstA: c})
+		return c, nil
+	case nil, bool, string, float64, float32, int, int8, int16, int32, int64,
+		uint, uint8, uint16, uint32, uint64, json.Number:
+		return e, nil
+	case json.RawMessage:
+		return append(json.RawMessage(nil), x...), nil
+	}
+	return nil, fmt.Errorf("fieldmask: value of type %T is not JSON-shaped (want map[string]any, []any or a scalar): %w", e, ErrUnsupported)
+}
+
+// cloneMap deep-copies a document.
+func cloneMap(m map[string]any) (map[string]any, error) {
+	if m == nil {
+		return map[string]any{}, nil
+	}
+	c, err := clone(m)
+	if err != nil {
+		return nil, err
+	}
+	return c.(map[string]any), nil
+}
+
+// mergeJob is one object of a merge still to be done.
+type mergeJob struct{ dst, p map[string]any }
+
+// mergeObjects returns a copy of t with p merged in (the MergeObjects
+// option): objects are merged key by key, null removes a key, arrays are
+// replaced (appended with appendArrays), other values replaced. Neither t
+// nor p is modified; the result shares no subtree with p.
+func mergeObjects(t, p map[string]any, appendArrays bool) (map[string]any, error) {
+	root := maps.Clone(t)
+	stack := []mergeJob{{root, p}}
+	for len(stack) > 0 {
+		j := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for k, pv := range j.p {
+			if pv == nil {
+				delete(j.dst, k)
+				continue
+			}
+			if pm, ok := pv.(map[string]any); ok {
+				if tm, ok := j.dst[k].(map[string]any); ok && tm != nil {
+					nm := maps.Clone(tm)
+					j.dst[k] = nm
+					stack = append(stack, mergeJob{nm, pm})
+					continue
+				}
+			}
+			v, err := replaceValue(j.dst[k], pv, appendArrays)
+			if err != nil {
+				return nil, err
+			}
+			j.dst[k] = v
+		}
+	}
+	return root, nil
+}
+
+// replaceValue returns the new value of a leaf: a copy of pv, or tv with a
+// copy of pv appended when both are arrays and appendArrays is set.
+func replaceValue(tv, pv any, appendArrays bool) (any, error) {
+	c, err := clone(pv)
+	if err != nil {
+		return nil, err
+	}
+	if appendArrays {
+		if ta, ok := tv.([]any); ok {
+			if ca, ok := c.([]any); ok {
+				out := make([]any, 0, len(ta)+len(ca))
+				return append(append(out, ta...), ca...), nil
+			}
+		}
+	}
+	return c, nil
+}
+
+// lookup returns the value at p in doc, following objects only.
+func lookup(doc map[string]any, p path) (any, bool) {
+	cur := doc
+	for i, s := range p {
+		v, ok := cur[s]
+		if !ok {
+			return nil, false
+		}
+		if i == len(p)-1 {
+			return v, true
+		}
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		cur = m
+	}
+	return nil, false
+}
+
+// kindOf names the JSON kind of a value for error messages.
+func kindOf(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case map[string]any:
+		return "an object"
+	case []any:
+		return "an array"
+	case string:
+		return "a string"
+	case bool:
+		return "a boolean"
+	case json.RawMessage:
+		return "raw JSON"
+	}
+	return "a number"
+}
