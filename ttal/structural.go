@@ -1,0 +1,218 @@
+package ttal
+
+import "strings"
+
+// contentDescriptors is the DAPT content-descriptor registry.
+var contentDescriptors = map[string]bool{
+	"audio": true, "audio.dialogue": true, "audio.nonDialogueSounds": true,
+	"visual": true, "visual.dialogue": true, "visual.nonText": true, "visual.text": true,
+	"visual.text.title": true, "visual.text.credit": true, "visual.text.location": true,
+}
+
+// descTypes is the DAPT daptm:descType registry.
+var descTypes = map[string]bool{"pronunciationNote": true, "scene": true, "plotSignificance": true}
+
+// validDescriptor reports whether d is a registered content descriptor or a
+// user-defined one ("x-…").
+func validDescriptor(d string) bool {
+	return contentDescriptors[d] || (strings.HasPrefix(d, "x-") && len(d) > 2 && !strings.ContainsAny(d, " \t\n"))
+}
+
+// subTypeOf reports whether descriptor d is r or one of its sub-types.
+func subTypeOf(d, r string) bool { return d == r || strings.HasPrefix(d, r+".") }
+
+// structural checks the rules that hold for every script (design/ttal.md).
+func (v *validator) structural() {
+	s := v.s
+	if s.Format != FormatName {
+		v.add("structural.format", SeverityError, nil, 0, "format is %q, want %q", s.Format, FormatName)
+	}
+	if !s.ScriptType.Valid() {
+		v.add("structural.script-type", SeverityError, nil, 0, "script type %q is not originalTranscript, translatedTranscript, preRecording or asRecorded", s.ScriptType)
+	}
+	r := s.Timing.FrameRate
+	if !r.Valid() {
+		v.add("structural.frame-rate", SeverityError, nil, 0, "frame rate %s is not a positive rational", r)
+		return // nothing below can be timed
+	}
+	if s.Timing.DropFrame && !r.SupportsDropFrame() {
+		v.add("structural.frame-rate", SeverityError, nil, 0, "drop-frame needs 30000/1001 or 60000/1001, not %s", r)
+	}
+	for _, tc := range []*Timecode{s.Timing.Origin, s.Timing.StartOfProgramme} {
+		if tc == nil {
+			continue
+		}
+		t := *tc
+		t.Drop = s.Timing.DropFrame
+		if _, err := r.FrameOf(t); err != nil {
+			v.add("structural.timecode", SeverityError, nil, 0, "%v", err)
+		}
+	}
+	if !ValidLanguageTag(s.Language) {
+		v.add("structural.language", SeverityError, nil, 0, "script language %q is not a BCP 47 tag", s.Language)
+	}
+	if s.LanguageSource != "" && !ValidLanguageTag(s.LanguageSource) {
+		v.add("structural.language", SeverityError, nil, 0, "language source %q is not a BCP 47 tag", s.LanguageSource)
+	}
+	for _, d := range s.Represents {
+		if !validDescriptor(d) {
+			v.add("structural.represents", SeverityError, nil, 0, "script represents %q: not a DAPT content descriptor or x- extension", d)
+		}
+	}
+	for i, f := range s.ShotChanges {
+		if f < 0 || (i > 0 && f <= s.ShotChanges[i-1]) {
+			v.add("structural.shot-changes", SeverityError, nil, f, "shot changes must be ascending frames ≥ 0 (index %d)", i)
+			break
+		}
+	}
+	v.lineage()
+
+	ids := make(map[string]bool, len(s.Characters)+len(s.Events))
+	used := make(map[string]bool, len(s.Characters))
+	for i := range s.Characters {
+		c := &s.Characters[i]
+		switch {
+		case c.ID == "":
+			v.add("structural.id", SeverityError, nil, 0, "character %d has no id", i)
+		case ids[c.ID]:
+			v.add("structural.id", SeverityError, nil, 0, "character id %q is not unique", c.ID)
+		}
+		ids[c.ID] = true
+	}
+	for i := range s.Events {
+		e := &s.Events[i]
+		switch {
+		case e.ID == "":
+			v.add("structural.id", SeverityError, e, e.Start, "event %d has no id", i)
+		case ids[e.ID]:
+			v.add("structural.id", SeverityError, e, e.Start, "id %q is not unique among characters and events", e.ID)
+		}
+		ids[e.ID] = true
+		v.event(e, used)
+	}
+	for _, c := range s.Characters {
+		if c.ID != "" && !used[c.ID] {
+			v.add("structural.unused-character", SeverityWarning, nil, 0, "character %q is not used by any event", c.ID)
+		}
+	}
+	v.overlaps()
+}
+
+func (v *validator) lineage() {
+	seen := map[string]bool{}
+	for i, l := range v.s.Lineage {
+		if l.ScriptType != "" && !l.ScriptType.Valid() {
+			v.add("structural.lineage", SeverityError, nil, 0, "lineage[%d]: script type %q is not valid", i, l.ScriptType)
+		}
+		if l.DerivedFrom != "" && !seen[l.DerivedFrom] {
+			v.add("structural.lineage", SeverityWarning, nil, 0, "lineage[%d]: parent %q is not an earlier lineage entry", i, l.DerivedFrom)
+		}
+		if l.Language != "" && !ValidLanguageTag(l.Language) {
+			v.add("structural.lineage", SeverityError, nil, 0, "lineage[%d]: language %q is not a BCP 47 tag", i, l.Language)
+		}
+		seen[l.ScriptID] = true
+	}
+}
+
+func (v *validator) event(e *Event, used map[string]bool) {
+	s := v.s
+	if e.Start < 0 || e.End <= e.Start {
+		v.add("structural.timing", SeverityError, e, e.Start, "start %d must be ≥ 0 and before end %d", e.Start, e.End)
+	}
+	for _, id := range e.CharacterIDs {
+		if s.Character(id) == nil {
+			v.add("structural.character-ref", SeverityError, e, e.Start, "character %q is not defined", id)
+		}
+		used[id] = true
+	}
+	if e.Represents != "" {
+		if !validDescriptor(e.Represents) {
+			v.add("structural.represents", SeverityError, e, e.Start, "represents %q is not a DAPT content descriptor or x- extension", e.Represents)
+		} else if len(s.Represents) > 0 {
+			ok := false
+			for _, r := range s.Represents {
+				ok = ok || subTypeOf(e.Represents, r)
+			}
+			if !ok {
+				v.add("structural.represents", SeverityError, e, e.Start, "represents %q is not a sub-type of the script's %v", e.Represents, s.Represents)
+			}
+		}
+	}
+	if !e.OnScreen.Valid() {
+		v.add("structural.on-screen", SeverityError, e, e.Start, "onScreen %q is not ON, OFF, ON_OFF or OFF_ON", e.OnScreen)
+	}
+	for _, d := range e.Descriptions {
+		if d.Type != "" && !descTypes[d.Type] && !(strings.HasPrefix(d.Type, "x-") && len(d.Type) > 2) {
+			v.add("structural.description-type", SeverityError, e, e.Start, "description type %q is not in the DAPT registry and has no x- prefix", d.Type)
+		}
+	}
+	translations, langs := 0, map[string]bool{}
+	for i := range e.Texts {
+		t := &e.Texts[i]
+		if !ValidLanguageTag(t.Lang) {
+			v.add("structural.language", SeverityError, e, e.Start, "text language %q is not a BCP 47 tag", t.Lang)
+		}
+		if t.LangSrc != "" && t.LangSrc != "zxx" && t.LangSrc != "und" && !ValidLanguageTag(t.LangSrc) {
+			v.add("structural.language", SeverityError, e, e.Start, "text language source %q is not a BCP 47 tag", t.LangSrc)
+		}
+		if langs[t.Lang] {
+			v.add("structural.language", SeverityError, e, e.Start, "two texts in language %q", t.Lang)
+		}
+		langs[t.Lang] = true
+		if t.LangSrc != "" && t.LangSrc != t.Lang && t.LangSrc != "zxx" && t.LangSrc != "und" {
+			translations++
+		}
+		v.anchors(e, t)
+	}
+	switch {
+	case s.ScriptType == TranslatedTranscript && translations == 0 && len(e.Texts) > 0:
+		v.add("structural.translation", SeverityWarning, e, e.Start, "a translated transcript should have a translation in each event")
+	case s.ScriptType == OriginalTranscript && translations > 0:
+		v.add("structural.translation", SeverityWarning, e, e.Start, "an original transcript should not contain translations")
+	}
+}
+
+func (v *validator) anchors(e *Event, t *Text) {
+	n := int64(runeLen(t.Text))
+	for i, a := range t.Anchors {
+		switch {
+		case a.Offset < 0 || a.Offset > n:
+			v.add("structural.anchors", SeverityError, e, a.Frame, "anchor %d (%s): offset %d outside the text (%d code points)", i, t.Lang, a.Offset, n)
+		case i > 0 && a.Offset <= t.Anchors[i-1].Offset:
+			v.add("structural.anchors", SeverityError, e, a.Frame, "anchor %d (%s): offsets must increase", i, t.Lang)
+		}
+		if a.Frame < e.Start || a.Frame > e.End {
+			v.add("structural.anchors", SeverityError, e, a.Frame, "anchor %d (%s): frame %d outside the event [%d, %d]", i, t.Lang, a.Frame, e.Start, e.End)
+		}
+	}
+}
+
+// overlaps warns about events that overlap in time and share a speaker
+// (or both have none).
+func (v *validator) overlaps() {
+	idx := v.sortedEvents()
+	ev := v.s.Events
+	for i := 0; i < len(idx); i++ {
+		a := &ev[idx[i]]
+		for j := i + 1; j < len(idx) && ev[idx[j]].Start < a.End; j++ {
+			b := &ev[idx[j]]
+			if sameSpeaker(a, b) {
+				v.add("structural.overlap", SeverityWarning, b, b.Start, "overlaps event %s with the same speaker", a.ID)
+			}
+		}
+	}
+}
+
+func sameSpeaker(a, b *Event) bool {
+	if len(a.CharacterIDs) == 0 && len(b.CharacterIDs) == 0 {
+		return true
+	}
+	for _, x := range a.CharacterIDs {
+		for _, y := range b.CharacterIDs {
+			if x == y {
+				return true
+			}
+		}
+	}
+	return false
+}
