@@ -52,7 +52,11 @@ func parseHeader(b []byte, off, end int64, parent string) (header, error) {
 		return h, malformed(path, off, "box %s: size %d is smaller than its %d-byte header", typeName(h.typ), size, h.hdrLen)
 	}
 	if size > left {
-		return h, malformed(path, off, "box %s: size %d runs past the end of its parent by %d bytes", typeName(h.typ), size, size-left)
+		where := "its parent"
+		if parent == "" {
+			where = "the file"
+		}
+		return h, malformed(path, off, "box %s: size %d runs past the end of %s by %d bytes", typeName(h.typ), size, where, size-left)
 	}
 	h.size = size
 	return h, nil

@@ -97,7 +97,7 @@ func TestInspectExitCodes(t *testing.T) {
 		{"unknown flag", nil, []string{"inspect", "--bogus", good}, 2, "unknown flag"},
 		{"unknown command", nil, []string{"bogus"}, 2, "unknown command"},
 		{"missing file", nil, []string{"inspect", "/nonexistent.mp4"}, 1, "no such file"},
-		{"truncated file", nil, []string{"inspect", bad}, 1, "moov at 0x20: malformed: box moov: size 5378 runs past the end"},
+		{"truncated file", nil, []string{"inspect", bad}, 1, "moov at 0x20: malformed: box moov: size 5378 runs past the end of the file"},
 		{"not an mp4", []byte("hello, world, this is text"), []string{"inspect", "-"}, 1, "malformed"},
 	}
 	for _, c := range cases {
