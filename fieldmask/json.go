@@ -106,20 +106,9 @@ func ApplyStruct(dst any, patch any, m Mask, opts ...Option) error {
 	if o := collect(opts); o.schema == nil {
 		opts = append(opts, WithSchema(SchemaOf(rv.Type().Elem())))
 	}
-	d, err := toDocument(dst)
+	data, err := applyEncoded(dst, patch, json.Marshal, m, opts)
 	if err != nil {
 		return err
-	}
-	p, err := toDocument(patch)
-	if err != nil {
-		return err
-	}
-	if err := Apply(d, p, m, opts...); err != nil {
-		return err
-	}
-	data, err := json.Marshal(d)
-	if err != nil {
-		return fmt.Errorf("fieldmask: encoding the result: %w", err)
 	}
 	fresh := reflect.New(rv.Type().Elem())
 	if err := json.Unmarshal(data, fresh.Interface()); err != nil {
@@ -127,6 +116,45 @@ func ApplyStruct(dst any, patch any, m Mask, opts ...Option) error {
 	}
 	rv.Elem().Set(fresh.Elem())
 	return nil
+}
+
+// ApplyEncoded is [ApplyStruct] for types with their own JSON codec instead
+// of encoding/json struct tags, such as ttal.Script:
+//
+//	enc := func(s *ttal.Script) ([]byte, error) { return s.Marshal(), nil }
+//	err := fieldmask.ApplyEncoded(script, patch, mask, enc, ttal.Unmarshal,
+//		fieldmask.WithSchema(fieldmask.TTALSchema()))
+//
+// Paths are the names of the encoded JSON. No schema is checked unless
+// [WithSchema] gives one. On error *dst is unchanged.
+func ApplyEncoded[T any](dst, patch *T, m Mask, encode func(*T) ([]byte, error), decode func([]byte) (*T, error), opts ...Option) error {
+	if dst == nil || patch == nil {
+		return fmt.Errorf("fieldmask: ApplyEncoded needs non-nil values: %w", ErrUnsupported)
+	}
+	data, err := applyEncoded(dst, patch, func(v any) ([]byte, error) { return encode(v.(*T)) }, m, opts)
+	if err != nil {
+		return err
+	}
+	fresh, err := decode(data)
+	if err != nil {
+		return fmt.Errorf("fieldmask: decoding the result into %T: %w", dst, err)
+	}
+	*dst = *fresh
+	return nil
+}
+
+// applyEncoded encodes dst and patch and applies the update to the encoded
+// documents.
+func applyEncoded(dst, patch any, encode func(any) ([]byte, error), m Mask, opts []Option) ([]byte, error) {
+	d, err := encode(dst)
+	if err != nil {
+		return nil, fmt.Errorf("fieldmask: encoding %T: %w", dst, err)
+	}
+	p, err := encode(patch)
+	if err != nil {
+		return nil, fmt.Errorf("fieldmask: encoding %T: %w", patch, err)
+	}
+	return ApplyJSON(d, p, m, opts...)
 }
 
 // FromFieldNumbers returns the mask of the top-level fields of the protobuf
