@@ -104,3 +104,138 @@ func (f *File) insideMdat(start, end int64) bool {
 	}
 	return false
 }
+
+// Sample is one media sample of a track: where its bytes are and when it
+// plays. Times are in the track's timescale.
+type Sample struct {
+	// Offset and Size locate the sample's bytes in the file.
+	Offset int64
+	Size   uint32
+	// DecodeTime is the sample's decode timestamp.
+	DecodeTime uint64
+	// Duration is the sample's duration.
+	Duration uint32
+	// CompositionOffset is presentation time minus decode time.
+	CompositionOffset int32
+	// Sync marks a sync (random-access) sample.
+	Sync bool
+	// DependsOn is sample_depends_on (sdtp or sample flags): 0 unknown,
+	// 1 depends on others, 2 depends on no other sample.
+	DependsOn uint8
+}
+
+// Samples lists every sample of track t in decode order: first those of the
+// moov sample tables, then those of each fragment in file order. Open has
+// checked that every sample's bytes lie inside an mdat.
+func (f *File) Samples(t *Track) ([]Sample, error) {
+	stbl := t.Trak.Mdia.Minf.Stbl
+	out := make([]Sample, 0, t.SampleCount)
+	if stbl.Stsz != nil && stbl.Stsz.SampleNumber > 0 {
+		n := int(stbl.Stsz.SampleNumber)
+		var offsets []uint64
+		if stbl.Stco != nil {
+			for _, o := range stbl.Stco.ChunkOffset {
+				offsets = append(offsets, uint64(o))
+			}
+		} else if stbl.Co64 != nil {
+			offsets = stbl.Co64.ChunkOffset
+		}
+		out = out[:n]
+		// Sizes and chunk positions (checkSamples has validated the tables).
+		i := 0
+		entries := stbl.Stsc.Entries
+		for j, e := range entries {
+			last := len(offsets)
+			if j+1 < len(entries) {
+				last = int(entries[j+1].FirstChunk) - 1
+			}
+			for c := int(e.FirstChunk); c <= last; c++ {
+				pos := int64(offsets[c-1])
+				for k := 0; k < int(e.SamplesPerChunk); k++ {
+					size := stbl.Stsz.SampleUniformSize
+					if size == 0 {
+						size = stbl.Stsz.SampleSize[i]
+					}
+					out[i].Offset, out[i].Size = pos, size
+					pos += int64(size)
+					i++
+				}
+			}
+		}
+		// Durations and decode times.
+		i = 0
+		var dts uint64
+		for k, cnt := range stbl.Stts.SampleCount {
+			d := stbl.Stts.SampleTimeDelta[k]
+			for m := uint32(0); m < cnt; m++ {
+				out[i].DecodeTime, out[i].Duration = dts, d
+				dts += uint64(d)
+				i++
+			}
+		}
+		if ctts := stbl.Ctts; ctts != nil {
+			// EndSampleNr[k]..EndSampleNr[k+1] (0-based, exclusive end) use
+			// SampleOffset[k]; EndSampleNr starts with 0.
+			for k := 0; k+1 < len(ctts.EndSampleNr) && k < len(ctts.SampleOffset); k++ {
+				for s := ctts.EndSampleNr[k]; s < ctts.EndSampleNr[k+1] && int(s) < n; s++ {
+					out[s].CompositionOffset = ctts.SampleOffset[k]
+				}
+			}
+		}
+		if stbl.Stss == nil {
+			for i := range out {
+				out[i].Sync = true
+			}
+		} else {
+			for _, s := range stbl.Stss.SampleNumber {
+				out[s-1].Sync = true
+			}
+		}
+		if sdtp := stbl.Sdtp; sdtp != nil {
+			for i, e := range sdtp.Entries {
+				if i < n {
+					out[i].DependsOn = e.SampleDependsOn()
+				}
+			}
+		}
+	}
+	if len(f.Moofs) == 0 {
+		return out, nil
+	}
+	next := uint64(0)
+	if len(out) > 0 {
+		last := out[len(out)-1]
+		next = last.DecodeTime + uint64(last.Duration)
+	}
+	for _, m := range f.Moofs {
+		for _, traf := range m.Box.Trafs {
+			if traf.Tfhd.TrackID != t.ID {
+				continue
+			}
+			if traf.Tfdt != nil {
+				next = traf.Tfdt.BaseMediaDecodeTime()
+			}
+			base := m.Offset
+			if traf.Tfhd.HasBaseDataOffset() {
+				base = int64(traf.Tfhd.BaseDataOffset)
+			}
+			for _, trun := range traf.Truns {
+				trun.AddSampleDefaultValues(traf.Tfhd, t.Trex)
+				pos := base + int64(trun.DataOffset)
+				for i, s := range trun.Samples {
+					fl := s.Flags
+					if i == 0 {
+						if ff, ok := trun.FirstSampleFlags(); ok {
+							fl = ff
+						}
+					}
+					out = append(out, Sample{Offset: pos, Size: s.Size, DecodeTime: next, Duration: s.Dur,
+						CompositionOffset: s.CompositionTimeOffset, Sync: fl&nonSyncFlag == 0, DependsOn: uint8(fl>>24) & 3})
+					pos += int64(s.Size)
+					next += uint64(s.Dur)
+				}
+			}
+		}
+	}
+	return out, nil
+}
