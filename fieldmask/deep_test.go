@@ -2,6 +2,7 @@ package fieldmask
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -84,5 +85,21 @@ func TestDeepJSONText(t *testing.T) {
 	}
 	if _, err := ApplyJSON([]byte(`{"a":1}`), text, MustParse("a")); err != nil {
 		t.Errorf("ApplyJSON: %v", err)
+	}
+}
+
+// TestWildcardMasksStayCheap pins the fuzzer's hang: nested wildcards next to
+// named siblings used to be expanded exponentially.
+func TestWildcardMasksStayCheap(t *testing.T) {
+	stars := strings.TrimSuffix(strings.Repeat("*.", MaxDepth), ".")
+	as := strings.TrimSuffix(strings.Repeat("a.", MaxDepth), ".")
+	doc := deepArray(50)
+	doc["b"] = deepObject(200)
+	for _, s := range []string{stars, as + "," + stars, "a.*.a.*.a.*.a.*.a.*.a.*.a.*.a.*.a.*.a.*.a.*.a.*.a.*.a.*.a.*.a.*.a.*.a.*,*.a.*.a.*.a.*.a.*.a.*.a.*.a.*.a.*.a.*.a.*.a.*.a.*.a.*.a.*.a.*.a.*.a.*.a.*.a"} {
+		m := MustParse(s)
+		_, err := Filter(doc, m)
+		if err != nil && !errors.Is(err, ErrLimit) {
+			t.Errorf("Filter(%.20q...): %v", s, err)
+		}
 	}
 }

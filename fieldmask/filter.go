@@ -23,12 +23,13 @@ func Filter(doc map[string]any, m Mask, opts ...Option) (map[string]any, error) 
 	if err != nil {
 		return nil, err
 	}
-	f := filterer{strict: o.strict}
+	f := filterer{strict: o.strict, budget: wildcardBudget}
 	return f.object(doc, root, nil)
 }
 
 type filterer struct {
 	strict bool
+	budget int // what is left of wildcardBudget for elemOf
 }
 
 func (f *filterer) object(obj map[string]any, n *node, at path) (map[string]any, error) {
@@ -87,9 +88,9 @@ func (f *filterer) value(v any, n *node, at path, arrays int) (any, bool, error)
 			return nil, false, newPathError(at.String(), ErrLimit, "more than MaxDepth (%d) nested arrays", MaxDepth)
 		}
 		out := make([]any, len(x))
-		en := n
-		if n.elem != nil { // "cues.*.text": the "*" stands for the elements
-			en = n.elem
+		en, err := f.elemOf(n)
+		if err != nil {
+			return nil, false, err
 		}
 		for i, e := range x {
 			if en.leaf {
@@ -116,13 +117,18 @@ func (f *filterer) value(v any, n *node, at path, arrays int) (any, bool, error)
 	return nil, false, nil
 }
 
+// wildcardBudget bounds the work of merging wildcard subtrees into their
+// named siblings (counted in path segments copied), so that masks such as
+// "a.a.a...,*.*.*..." cannot make a read mask explode.
+const wildcardBudget = 8 * MaxPaths
+
 // compile builds the trie of a mask for Filter (read) or Apply. For reads,
 // the subtree of a wildcard is added to its named siblings, so that a key
 // matches the union of both.
 func compile(m Mask, read bool) (*node, error) {
 	root := newTrie(m.paths)
 	if read {
-		budget := MaxPaths * MaxDepth
+		budget := wildcardBudget
 		if err := spread(root, &budget); err != nil {
 			return nil, err
 		}
@@ -138,36 +144,13 @@ func spread(n *node, budget *int) error {
 			if k == wildcard {
 				continue
 			}
-			*budget -= len(wp)
-			if *budget < 0 {
-				return newPathError("*", ErrLimit, "wildcard expansion larger than MaxPaths*MaxDepth")
-			}
 			for _, q := range wp {
+				*budget -= len(q)
+				if *budget < 0 {
+					return newPathError("*", ErrLimit, "wildcard expansion too large")
+				}
 				c.insert(q)
 			}
-		}
-	}
-	if w := n.children[wildcard]; w != nil && w.leaf {
-		n.elem = &node{leaf: true}
-	} else if w != nil {
-		// Elements of an array under n see n's named children and the
-		// children of "*" one level up.
-		var ps []path
-		for k, c := range n.children {
-			if k != wildcard {
-				for _, q := range c.paths() {
-					ps = append(ps, append(path{k}, q...))
-				}
-			}
-		}
-		ps = append(ps, w.paths()...)
-		*budget -= len(ps)
-		if *budget < 0 {
-			return newPathError("*", ErrLimit, "wildcard expansion larger than MaxPaths*MaxDepth")
-		}
-		n.elem = newTrie(ps)
-		if err := spread(n.elem, budget); err != nil {
-			return err
 		}
 	}
 	for _, c := range n.children {
@@ -178,6 +161,46 @@ func spread(n *node, budget *int) error {
 	return nil
 }
 
+// elemOf returns the node that applies to the elements of an array found at
+// n: n itself, or, when n has a "*" child ("cues.*.text"), n's named
+// children merged with the children of "*". It is computed on first use,
+// so nested wildcards cost only as deep as the document goes.
+func (f *filterer) elemOf(n *node) (*node, error) {
+	if n.elem != nil {
+		return n.elem, nil
+	}
+	w := n.children[wildcard]
+	switch {
+	case w == nil:
+		return n, nil
+	case w.leaf:
+		n.elem = &node{leaf: true}
+		return n.elem, nil
+	}
+	var ps []path
+	for k, c := range n.children {
+		if k != wildcard {
+			for _, q := range c.paths() {
+				ps = append(ps, append(path{k}, q...))
+			}
+		}
+	}
+	ps = append(ps, w.paths()...)
+	for _, q := range ps {
+		f.budget -= len(q)
+	}
+	if f.budget < 0 {
+		return nil, newPathError("*", ErrLimit, "wildcard expansion too large")
+	}
+	e := newTrie(ps)
+	if err := spread(e, &f.budget); err != nil {
+		return nil, err
+	}
+	sortKeys(e)
+	n.elem = e
+	return e, nil
+}
+
 func sortKeys(n *node) {
 	if len(n.children) == 0 {
 		return
@@ -185,9 +208,6 @@ func sortKeys(n *node) {
 	n.keys = sortedKeys(n.children)
 	for _, c := range n.children {
 		sortKeys(c)
-	}
-	if n.elem != nil {
-		sortKeys(n.elem)
 	}
 }
 
