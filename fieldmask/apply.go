@@ -128,14 +128,14 @@ func (a *applier) object(t, p map[string]any, n *node, at path) (map[string]any,
 		if pv != nil {
 			var ok bool
 			if pm, ok = pv.(map[string]any); !ok {
-				return nil, newPathError(here.String()+"."+c.firstKey(), ErrTypeMismatch, "the patch has %s at %q, not an object", kindOf(pv), here.String())
+				return nil, newPathError(c.below(here), ErrTypeMismatch, "the patch has %s at %q, not an object", kindOf(pv), here.String())
 			}
 		}
 		var tm map[string]any
 		if tv != nil {
 			var ok bool
 			if tm, ok = tv.(map[string]any); !ok {
-				return nil, newPathError(here.String()+"."+c.firstKey(), ErrTypeMismatch, "the document has %s at %q, not an object", kindOf(tv), here.String())
+				return nil, newPathError(c.below(here), ErrTypeMismatch, "the document has %s at %q, not an object", kindOf(tv), here.String())
 			}
 		}
 		if pm == nil && tm == nil {
@@ -214,9 +214,10 @@ func FromPayload(patch map[string]any) (Mask, error) {
 	type job struct {
 		obj    map[string]any
 		prefix path
+		size   int // length of prefix in path syntax, without quotes
 	}
 	var paths []path
-	stack := []job{{patch, nil}}
+	stack := []job{{patch, nil, 0}}
 	for len(stack) > 0 {
 		j := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
@@ -228,8 +229,12 @@ func FromPayload(patch map[string]any) (Mask, error) {
 			if len(p) > MaxDepth {
 				return Mask{}, newPathError(abbrev(p.String()), ErrLimit, "more than MaxDepth (%d) segments", MaxDepth)
 			}
+			size := j.size + len(k) + 1
+			if size > MaxPathLength {
+				return Mask{}, newPathError(abbrev(p.String()), ErrLimit, "longer than MaxPathLength (%d) bytes", MaxPathLength)
+			}
 			if m, ok := v.(map[string]any); ok && len(m) > 0 {
-				stack = append(stack, job{m, p})
+				stack = append(stack, job{m, p, size})
 				continue
 			}
 			if len(paths) == MaxPaths {

@@ -112,7 +112,7 @@ func (f *filterer) value(v any, n *node, at path, arrays int) (any, bool, error)
 		return out, true, nil
 	}
 	if f.strict {
-		return nil, false, newPathError(at.String()+"."+n.firstKey(), ErrTypeMismatch, "%s is %s, it has no fields", at.String(), kindOf(v))
+		return nil, false, newPathError(n.below(at), ErrTypeMismatch, "%s is %s, it has no fields", at.String(), kindOf(v))
 	}
 	return nil, false, nil
 }
@@ -211,10 +211,13 @@ func sortKeys(n *node) {
 	}
 }
 
-// firstKey names a child of n for error messages.
-func (n *node) firstKey() string {
-	if len(n.keys) == 0 {
-		return "?"
+// below names, for error messages, the first mask path that goes through
+// the node n reached at at.
+func (n *node) below(at path) string {
+	ps := n.paths()
+	full := append(path(nil), at...)
+	if len(ps) > 0 {
+		full = append(full, ps[0]...)
 	}
-	return path{n.keys[0]}.String()
+	return full.String()
 }

@@ -277,6 +277,20 @@ func (m Mask) Paths() []string {
 	return out
 }
 
+// MarshalText returns the string form, so that a Mask in a JSON document is
+// the comma-joined string of the JSON encoding of google.protobuf.FieldMask.
+func (m Mask) MarshalText() ([]byte, error) { return []byte(m.String()), nil }
+
+// UnmarshalText parses the string form (see [Parse]).
+func (m *Mask) UnmarshalText(text []byte) error {
+	p, err := Parse(string(text))
+	if err != nil {
+		return err
+	}
+	*m = p
+	return nil
+}
+
 // Len returns the number of paths.
 func (m Mask) Len() int { return len(m.paths) }
 
