@@ -12,10 +12,27 @@ var contentDescriptors = map[string]bool{
 // descTypes is the DAPT daptm:descType registry.
 var descTypes = map[string]bool{"pronunciationNote": true, "scene": true, "plotSignificance": true}
 
-// validDescriptor reports whether d is a registered content descriptor or a
-// user-defined one ("x-…").
+// validDescriptor reports whether d is a DAPT content descriptor: a
+// registered one, optionally followed by user-defined sub-types ("x-…"),
+// or a user-defined one.
 func validDescriptor(d string) bool {
-	return contentDescriptors[d] || (strings.HasPrefix(d, "x-") && len(d) > 2 && !strings.ContainsAny(d, " \t\n"))
+	if d == "" || strings.ContainsAny(d, " \t\n,#") {
+		return false
+	}
+	parts := strings.Split(d, ".")
+	i := 0
+	for i < len(parts) && contentDescriptors[strings.Join(parts[:i+1], ".")] {
+		i++
+	}
+	if i == 0 && !strings.HasPrefix(parts[0], "x-") {
+		return false
+	}
+	for _, p := range parts[i:] {
+		if !strings.HasPrefix(p, "x-") || len(p) < 3 {
+			return false
+		}
+	}
+	return true
 }
 
 // subTypeOf reports whether descriptor d is r or one of its sub-types.

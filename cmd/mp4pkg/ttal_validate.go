@@ -55,7 +55,7 @@ func runTTALValidate(cmd *cobra.Command, name string, o ttalValidateOptions) err
 	if !known {
 		return usagef("unknown --profile %q (want one of %v)", o.profile, ttal.Profiles())
 	}
-	format, err := ttalInputFormat(name, o.from)
+	format, err := ttalFormat(name, o.from, "--from")
 	if err != nil {
 		return err
 	}
@@ -95,12 +95,13 @@ func runTTALValidate(cmd *cobra.Command, name string, o ttalValidateOptions) err
 	return nil
 }
 
-// ttalInputFormat picks the input format from --from or the file name.
-func ttalInputFormat(name, from string) (ttal.Format, error) {
-	if from != "" {
-		f, err := ttal.ParseFormat(from)
+// ttalFormat picks a file's format from its flag (named flagName) or its
+// extension; "-" (stdin or stdout) defaults to TTAL JSON.
+func ttalFormat(name, flag, flagName string) (ttal.Format, error) {
+	if flag != "" {
+		f, err := ttal.ParseFormat(flag)
 		if err != nil {
-			return "", usagef("--from: %v", err)
+			return "", usagef("%s: %v", flagName, err)
 		}
 		return f, nil
 	}
@@ -109,7 +110,7 @@ func ttalInputFormat(name, from string) (ttal.Format, error) {
 	}
 	f, ok := ttal.FormatFromPath(name)
 	if !ok {
-		return "", usagef("cannot tell the format of %q from its extension; use --from", name)
+		return "", usagef("cannot tell the format of %q from its extension; use %s", name, flagName)
 	}
 	return f, nil
 }

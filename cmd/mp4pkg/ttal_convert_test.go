@@ -1,0 +1,73 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mp4pkg/mp4pkg/ttal"
+)
+
+func TestTTALConvertDAPTAndBack(t *testing.T) {
+	dir := t.TempDir()
+	dapt := filepath.Join(dir, "script.xml")
+	code, out, errb := runTTAL(t, "", "ttal", "convert", "--to", "dapt", ttalExample, dapt)
+	if code != 0 || out != "" || !strings.HasPrefix(errb, "mp4pkg: ttal → dapt: dropped 3 lineage entries, 3 shot changes") || strings.Count(errb, "\n") != 1 {
+		t.Fatalf("code %d stdout %q stderr %q", code, out, errb)
+	}
+	back := filepath.Join(dir, "back.ttal")
+	if code, _, errb := runTTAL(t, "", "ttal", "convert", dapt, back); code != 0 || errb != "" {
+		t.Fatalf("code %d stderr %q", code, errb)
+	}
+	data, err := os.ReadFile(back)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := ttal.Unmarshal(data)
+	if err != nil || len(s.Events) != 3 || s.Events[0].Texts[1].Anchors[1].Frame != 2916 {
+		t.Fatalf("%v %s", err, data)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 2 {
+		t.Fatalf("temporary files left: %v", entries)
+	}
+	if code, _, _ := runTTAL(t, "", "ttal", "validate", "--profile", "dapt", dapt); code != 0 {
+		t.Fatal("our DAPT output does not pass --profile dapt")
+	}
+}
+
+func TestTTALConvertStdio(t *testing.T) {
+	data, err := os.ReadFile(ttalExample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, errb := runTTAL(t, string(data), "ttal", "convert", "-q", "--to", "ttml", "--lang", "en-US", "-", "-")
+	if code != 0 || !strings.Contains(out, `<p xml:id="e1" ttal:event="e1" begin="2880f" end="2952f"`) || errb != "" {
+		t.Fatalf("code %d stdout %s stderr %q", code, out, errb)
+	}
+}
+
+func TestTTALConvertErrors(t *testing.T) {
+	dir := t.TempDir()
+	bad := writeTemp(t, "bad.xml", "<tt xmlns=\"http://www.w3.org/ns/ttml\">\n<body><p begin=\"1x\">a</p></body></tt>")
+	for _, c := range []struct {
+		args   []string
+		code   int
+		stderr string
+	}{
+		{[]string{"ttal", "convert", ttalExample}, 2, "takes 2 argument"},
+		{[]string{"ttal", "convert", "--to", "docx", ttalExample, "-"}, 2, `unsupported format "docx"`},
+		{[]string{"ttal", "convert", ttalExample, filepath.Join(dir, "out.unknown")}, 2, "use --to"},
+		{[]string{"ttal", "convert", "--frame-rate", "0", ttalExample, "-"}, 2, "--frame-rate"},
+		{[]string{"ttal", "convert", bad, filepath.Join(dir, "out.ttal")}, 1, `tt/body/p: begin: "1x" is not a TTML time expression (line 2, col 7)`},
+	} {
+		code, _, errb := runTTAL(t, "", c.args...)
+		if code != c.code || !strings.Contains(errb, c.stderr) {
+			t.Errorf("%v: code %d stderr %q", c.args, code, errb)
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Fatalf("output left behind after a failure: %v", entries)
+	}
+}

@@ -1,0 +1,842 @@
+package ttal
+
+import (
+	"fmt"
+	"math/big"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// TTML and DAPT reading. A document with DAPT markers (daptm:scriptType or a
+// DAPT content profile) maps script events to <div xml:id> elements without
+// div children and texts to their <p> children; any other TTML document maps
+// each displayed <p> to an event (grouped by ttal:event when written by this
+// package). Times follow TTML's par/seq time containment exactly (rational
+// seconds) and map to the first frame at or after them, as DAPT specifies.
+
+const daptProfile = "http://www.w3.org/ns/ttml/profile/dapt1.0/content"
+
+type ttmlReader struct {
+	doc    *xmlDoc
+	timing *ttmlTiming
+	rate   FrameRate
+	times  *ttmlTimes
+	s      *Script
+	ids    map[string]int // event id → index
+}
+
+// readTTML reads a TTML, IMSC or DAPT document.
+func readTTML(data []byte, opt ReadOptions) (*Script, error) {
+	doc, err := parseXML(data)
+	if err != nil {
+		return nil, err
+	}
+	root := doc.root
+	if !root.is(nsTT, "tt") {
+		return nil, root.errAt("root element is %s, want tt in namespace %s", root.name.Local, nsTT)
+	}
+	t, err := ttmlTimingOf(root)
+	if err != nil {
+		return nil, err
+	}
+	r := &ttmlReader{doc: doc, timing: t, ids: map[string]int{}}
+	r.rate = t.rate()
+	if !t.hasFrameRate && opt.FrameRate.Valid() {
+		r.rate = opt.FrameRate
+	}
+	if !r.rate.Valid() {
+		return nil, root.errAt("frame rate %s is out of range", r.rate)
+	}
+	lang := root.attrOr(nsXML, "lang")
+	if lang == "" {
+		lang = opt.Language
+	}
+	if lang == "" {
+		lang = "und"
+	}
+	s := New(OriginalTranscript, lang, r.rate)
+	r.s = s
+	if st, ok := root.get(nsDAPTM, "scriptType"); ok {
+		s.ScriptType = ScriptType(st)
+	}
+	if rep, ok := root.get(nsDAPTM, "scriptRepresents"); ok {
+		s.Represents = strings.Fields(rep)
+	}
+	s.LanguageSource = root.attrOr(nsDAPTM, "langSrc")
+	s.Timing.DropFrame = root.attrOr(nsTTAL, "dropFrame") == "true" && r.rate.SupportsDropFrame()
+	if head := root.first(nsTT, "head"); head != nil {
+		if err := r.head(head); err != nil {
+			return nil, err
+		}
+	}
+	body := root.first(nsTT, "body")
+	if body == nil {
+		return s, nil
+	}
+	if r.times, err = t.resolveTimes(body); err != nil {
+		return nil, err
+	}
+	if r.isDAPT() {
+		r.daptEvents(body)
+	} else {
+		if len(s.Represents) == 0 {
+			s.Represents = []string{"visual.text"}
+		}
+		r.paragraphs(body)
+	}
+	return s, nil
+}
+
+func (r *ttmlReader) isDAPT() bool {
+	root := r.doc.root
+	_, st := root.get(nsDAPTM, "scriptType")
+	return st || strings.Contains(root.attrOr(nsTTP, "contentProfiles"), daptProfile)
+}
+
+// head reads characters and the origin timecode.
+func (r *ttmlReader) head(head *xnode) error {
+	s := r.s
+	persons := map[string]string{}
+	var agents []*xnode
+	var walk func(n *xnode)
+	walk = func(n *xnode) {
+		for _, c := range n.elems("", "") {
+			switch {
+			case c.is(nsTTM, "agent"):
+				agents = append(agents, c)
+				if c.attrOr("", "type") == "person" {
+					persons[c.attrOr(nsXML, "id")] = agentName(c)
+				}
+			case c.is(nsDAPTM, "daptOriginTimecode") && s.Timing.Origin == nil:
+				tc, err := ParseTimecode(strings.TrimSpace(textContent(c)))
+				if err == nil {
+					tc.Drop = s.Timing.DropFrame
+					_, err = r.rate.FrameOf(tc)
+				}
+				if err == nil {
+					s.Timing.Origin = &tc
+				}
+			case c.is(nsTTM, "title") && s.Title == nil:
+				s.Title = &Title{Name: strings.TrimSpace(textContent(c))}
+			default:
+				walk(c)
+			}
+		}
+	}
+	walk(head)
+	for _, a := range agents {
+		if a.attrOr("", "type") == "person" {
+			continue
+		}
+		c := Character{ID: a.attrOr(nsXML, "id"), Name: agentName(a), Color: a.attrOr(nsTTS, "color")}
+		if actor := a.first(nsTTM, "actor"); actor != nil {
+			c.Talent = persons[actor.attrOr("", "agent")]
+		}
+		s.Characters = append(s.Characters, c)
+	}
+	return nil
+}
+
+// agentName returns the text of an agent's first ttm:name.
+func agentName(a *xnode) string {
+	if n := a.first(nsTTM, "name"); n != nil {
+		return strings.TrimSpace(textContent(n))
+	}
+	return ""
+}
+
+// textContent concatenates the text under n.
+func textContent(n *xnode) string {
+	if n.isText() {
+		return n.text
+	}
+	var b strings.Builder
+	for _, c := range n.children {
+		b.WriteString(textContent(c))
+	}
+	return b.String()
+}
+
+// eventID returns a unique event id, preferring ttal:id, then xml:id.
+func (r *ttmlReader) eventID(n *xnode) string {
+	id := n.attrOr(nsTTAL, "id")
+	if id == "" {
+		id = n.attrOr(nsXML, "id")
+	}
+	if id == "" {
+		id = "e" + strconv.Itoa(len(r.s.Events)+1)
+	}
+	for base, k := id, 2; ; k++ {
+		if _, dup := r.ids[id]; !dup {
+			return id
+		}
+		id = base + "-" + strconv.Itoa(k)
+	}
+}
+
+// span returns the frames of n's interval; ok is false when n is never
+// active or has no definite end.
+func (r *ttmlReader) span(n *xnode) (start, end int64, ok bool) {
+	iv, found := r.times.active[n]
+	if !found {
+		return 0, 0, false
+	}
+	start = frameAt(iv.begin, r.rate)
+	if iv.end == nil {
+		return start, start, false
+	}
+	end = frameAt(iv.end, r.rate)
+	return start, end, end > start
+}
+
+// daptEvents maps DAPT script events (div with xml:id and no div children).
+func (r *ttmlReader) daptEvents(n *xnode) {
+	for _, c := range n.elems(nsTT, "div") {
+		if len(c.elems(nsTT, "div")) > 0 || c.attrOr(nsXML, "id") == "" {
+			r.daptEvents(c)
+			continue
+		}
+		e := r.newEvent(c)
+		for _, p := range c.elems(nsTT, "p") {
+			e.Texts = append(e.Texts, r.text(p, e))
+			if ps, pe, ok := r.span(p); ok && e.End <= e.Start { // untimed div, timed p
+				e.Start, e.End = ps, pe
+			}
+		}
+		for _, d := range c.elems(nsTTM, "desc") {
+			typ, text := d.attrOr(nsDAPTM, "descType"), strings.TrimSpace(textContent(d))
+			if cat, ok := strings.CutPrefix(typ, "x-annotation-"); ok {
+				e.Annotations = append(e.Annotations, Annotation{Category: cat, Text: text})
+			} else {
+				e.Descriptions = append(e.Descriptions, Description{Type: typ, Text: text})
+			}
+		}
+	}
+}
+
+// newEvent adds an event for element n with its times and event attributes.
+func (r *ttmlReader) newEvent(n *xnode) *Event {
+	id := r.eventID(n)
+	start, end, _ := r.span(n)
+	r.ids[id] = len(r.s.Events)
+	r.s.Events = append(r.s.Events, Event{ID: id, Start: start, End: end, Texts: []Text{}})
+	e := &r.s.Events[len(r.s.Events)-1]
+	if ag, ok := n.inherited(nsTTM, "agent"); ok {
+		e.CharacterIDs = strings.Fields(ag)
+	}
+	if rep, ok := n.inherited(nsDAPTM, "represents"); ok {
+		e.Represents = rep
+	}
+	e.OnScreen = OnScreen(n.attrOr(nsDAPTM, "onScreen"))
+	e.ForcedNarrative = n.attrOr(nsTTAL, "forcedNarrative") == "true"
+	return e
+}
+
+// paragraphs maps every displayed <p> of a plain TTML document to events:
+// one per stretch of time in which its visible text stays the same (timed
+// spans and <set> display changes split it), or to a text of the event named
+// by its ttal:event when this package wrote the document.
+func (r *ttmlReader) paragraphs(n *xnode) {
+	for _, c := range n.elems(nsTT, "") {
+		if c.name.Local != "p" {
+			r.paragraphs(c)
+			continue
+		}
+		if _, ok := r.times.active[c]; !ok {
+			continue // never displayed
+		}
+		if group := c.attrOr(nsTTAL, "event"); group != "" {
+			if i, ok := r.ids[group]; ok {
+				e := &r.s.Events[i]
+				e.Texts = append(e.Texts, r.text(c, e))
+				continue
+			}
+			e := r.newEvent(c)
+			delete(r.ids, e.ID)
+			e.ID = group
+			r.ids[group] = len(r.s.Events) - 1
+			e.Texts = append(e.Texts, r.text(c, e))
+			continue
+		}
+		r.segments(c)
+	}
+}
+
+// segments splits a <p> at the times its active content changes (one event
+// per TTML intermediate synchronic document in which it shows text).
+func (r *ttmlReader) segments(p *xnode) {
+	pa := r.times.active[p]
+	end := pa.end
+	if end == nil {
+		end = r.times.last() // an indefinite paragraph lasts to the document's last event
+		if end == nil || end.Cmp(pa.begin) <= 0 {
+			return
+		}
+	}
+	cuts := []*big.Rat{pa.begin}
+	var walk func(n *xnode)
+	walk = func(n *xnode) {
+		for _, c := range contents(n) {
+			if iv, ok := r.times.active[c]; ok && iv.begin.Cmp(end) < 0 {
+				cuts = append(cuts, iv.begin)
+				if iv.end != nil && iv.end.Cmp(end) < 0 {
+					cuts = append(cuts, iv.end)
+				}
+			}
+			walk(c)
+		}
+	}
+	walk(p)
+	cuts = append(cuts, end)
+	sort.Slice(cuts, func(i, j int) bool { return cuts[i].Cmp(cuts[j]) < 0 })
+	for i := 0; i+1 < len(cuts); i++ {
+		at := cuts[i]
+		start, end := frameAt(at, r.rate), frameAt(cuts[i+1], r.rate)
+		if end <= start {
+			continue
+		}
+		tb := &textBuilder{}
+		if r.displayed(p, at) {
+			r.collectAt(p, tb, false, at)
+		}
+		text := tb.String()
+		if strings.TrimSpace(text) == "" {
+			continue
+		}
+		e := r.newEvent(p)
+		e.Start, e.End = start, end
+		e.Texts = append(e.Texts, r.text(p, e))
+		e.Texts[0].Text, e.Texts[0].Anchors = text, nil
+	}
+}
+
+// displayed reports whether n is shown at time at: tts:display="none"
+// hides it unless an active <set tts:display="auto"> child says otherwise.
+func (r *ttmlReader) displayed(n *xnode, at *big.Rat) bool {
+	shown := n.attrOr(nsTTS, "display") != "none"
+	for _, c := range n.elems(nsTT, "set") {
+		if v, ok := c.get(nsTTS, "display"); ok && r.times.active[c].contains(at) {
+			shown = v != "none"
+		}
+	}
+	return shown
+}
+
+// collectAt collects the text of n that is active at time at.
+func (r *ttmlReader) collectAt(n *xnode, tb *textBuilder, preserve bool, at *big.Rat) {
+	if v, ok := n.get(nsXML, "space"); ok {
+		preserve = v == "preserve"
+	}
+	anon := contents(n) != nil
+	for _, c := range n.children {
+		switch {
+		case c.isText():
+			if !anon || r.times.active[c].contains(at) {
+				tb.write(c.text, preserve)
+			}
+		case c.is(nsTT, "br"):
+			if r.times.active[c].contains(at) {
+				tb.br()
+			}
+		case c.is(nsTT, "span"):
+			if r.times.active[c].contains(at) && r.displayed(c, at) {
+				r.collectAt(c, tb, preserve, at)
+			}
+		}
+	}
+}
+
+// text reads the text of a <p>: spans flattened, <br> as "\n", white space
+// collapsed unless xml:space="preserve", timed spans as anchors.
+func (r *ttmlReader) text(p *xnode, e *Event) Text {
+	lang, _ := p.inherited(nsXML, "lang")
+	if lang == "" {
+		lang = r.s.Language
+	}
+	src, _ := p.inherited(nsDAPTM, "langSrc")
+	tb := &textBuilder{}
+	r.collect(p, tb, false)
+	return Text{Lang: lang, LangSrc: src, Text: tb.String(), Anchors: tb.finish()}
+}
+
+// textBuilder collects text with TTML white-space handling and anchors.
+type textBuilder struct {
+	b       strings.Builder
+	n       int64 // code points written
+	space   bool  // a collapsed space is pending
+	anchors []Anchor
+	pending []int // anchors waiting for the next character
+}
+
+func (t *textBuilder) write(s string, preserve bool) {
+	for _, c := range s {
+		if !preserve && (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+			t.space = t.n > 0 && !strings.HasSuffix(t.b.String(), "\n")
+			continue
+		}
+		if t.space {
+			t.b.WriteByte(' ')
+			t.n++
+			t.space = false
+		}
+		t.resolve()
+		t.b.WriteRune(c)
+		t.n++
+	}
+}
+
+func (t *textBuilder) br() {
+	t.space = false
+	t.resolve()
+	t.b.WriteByte('\n')
+	t.n++
+}
+
+func (t *textBuilder) anchor(frame int64) {
+	t.anchors = append(t.anchors, Anchor{Offset: -1, Frame: frame})
+	t.pending = append(t.pending, len(t.anchors)-1)
+}
+
+func (t *textBuilder) resolve() {
+	for _, i := range t.pending {
+		t.anchors[i].Offset = t.n
+	}
+	t.pending = t.pending[:0]
+}
+
+func (t *textBuilder) String() string { return t.b.String() }
+
+func (t *textBuilder) finish() []Anchor {
+	t.space = false
+	t.resolve()
+	return t.anchors
+}
+
+func (r *ttmlReader) collect(n *xnode, tb *textBuilder, preserve bool) {
+	if v, ok := n.get(nsXML, "space"); ok {
+		preserve = v == "preserve"
+	}
+	for _, c := range n.children {
+		switch {
+		case c.isText():
+			tb.write(c.text, preserve)
+		case c.is(nsTT, "br"):
+			tb.br()
+		case c.is(nsTT, "span"):
+			if _, timed := c.get("", "begin"); timed {
+				if iv, ok := r.times.active[c]; ok {
+					tb.anchor(frameAt(iv.begin, r.rate))
+				}
+			}
+			r.collect(c, tb, preserve)
+		}
+	}
+}
+
+// Writing.
+
+// xmlWriter builds an indented XML document.
+type xmlWriter struct {
+	b     strings.Builder
+	depth int
+}
+
+func (w *xmlWriter) indent() {
+	w.b.WriteByte('\n')
+	for i := 0; i < w.depth; i++ {
+		w.b.WriteString("  ")
+	}
+}
+
+// open writes a start tag with attributes (name, value pairs; empty values
+// are skipped); empty closes it at once.
+func (w *xmlWriter) open(name string, empty bool, attrs ...string) {
+	w.indent()
+	w.b.WriteString("<" + name)
+	for i := 0; i+1 < len(attrs); i += 2 {
+		if attrs[i+1] != "" {
+			w.b.WriteString(" " + attrs[i] + `="` + escapeXML(attrs[i+1], true) + `"`)
+		}
+	}
+	if empty {
+		w.b.WriteString("/>")
+		return
+	}
+	w.b.WriteString(">")
+	w.depth++
+}
+
+func (w *xmlWriter) close(name string) {
+	w.depth--
+	w.indent()
+	w.b.WriteString("</" + name + ">")
+}
+
+// leaf writes <name attrs>text</name> on one line.
+func (w *xmlWriter) leaf(name, text string, attrs ...string) {
+	w.open(name, false, attrs...)
+	w.depth--
+	w.b.WriteString(escapeXML(text, false) + "</" + name + ">")
+}
+
+// escapeXML escapes text for XML content or attribute values; invalid
+// characters become U+FFFD.
+func escapeXML(s string, attr bool) string {
+	var b strings.Builder
+	for _, c := range s {
+		switch {
+		case c == '&':
+			b.WriteString("&amp;")
+		case c == '<':
+			b.WriteString("&lt;")
+		case c == '>':
+			b.WriteString("&gt;")
+		case c == '"' && attr:
+			b.WriteString("&quot;")
+		case c == '\n' && attr:
+			b.WriteString("&#xA;")
+		case c == '\t' || c == '\n' || c == '\r':
+			b.WriteRune(c)
+		case c < 0x20 || c == 0xFFFE || c == 0xFFFF || (c >= 0xD800 && c < 0xE000) || c == utf8.RuneError:
+			b.WriteRune('\uFFFD')
+		default:
+			b.WriteRune(c)
+		}
+	}
+	return b.String()
+}
+
+// ncName reports whether s is an XML NCName (usable as xml:id).
+func ncName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, c := range s {
+		letter := c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0xC0
+		if i == 0 && !letter {
+			return false
+		}
+		if !letter && c != '-' && c != '.' && !(c >= '0' && c <= '9') && c != 0xB7 {
+			return false
+		}
+	}
+	return true
+}
+
+// xmlID returns id if it is an NCName, else "x_" + a safe form; the second
+// result is the original id to keep in ttal:id when they differ.
+func xmlID(id string) (string, string) {
+	if ncName(id) {
+		return id, ""
+	}
+	var b strings.Builder
+	b.WriteString("x_")
+	for _, c := range id {
+		if (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' {
+			b.WriteRune(c)
+		} else {
+			b.WriteByte('_')
+		}
+	}
+	return b.String(), id
+}
+
+// frameRateAttrs returns ttp:frameRate and ttp:frameRateMultiplier for r.
+func frameRateAttrs(r FrameRate) (string, string) {
+	nom := r.Nominal()
+	if nom < 1 {
+		nom = 1
+	}
+	mult := big.NewRat(r.Num, r.Den*nom)
+	if mult.Cmp(big.NewRat(1, 1)) == 0 {
+		return strconv.FormatInt(nom, 10), ""
+	}
+	return strconv.FormatInt(nom, 10), mult.Num().String() + " " + mult.Denom().String()
+}
+
+func frames(f int64) string { return strconv.FormatInt(f, 10) + "f" }
+
+// writeTTML writes s as TTML (dapt false: one div per language, a p per
+// event) or as a DAPT script (dapt true: a div per event, a p per text).
+func writeTTML(s *Script, dapt bool, opt WriteOptions, loss Loss) ([]byte, error) {
+	if !s.Timing.FrameRate.Valid() {
+		return nil, fmt.Errorf("%w: frame rate %s", ErrInvalid, s.Timing.FrameRate)
+	}
+	w := &xmlWriter{}
+	w.b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>`)
+	fr, mult := frameRateAttrs(s.Timing.FrameRate)
+	attrs := []string{"xmlns", nsTT, "xmlns:ttp", nsTTP, "xmlns:tts", nsTTS, "xmlns:ttm", nsTTM,
+		"xmlns:daptm", nsDAPTM, "xmlns:ttal", nsTTAL,
+		"ttp:timeBase", "media", "ttp:frameRate", fr, "ttp:frameRateMultiplier", mult, "xml:lang", s.Language}
+	if s.Timing.DropFrame {
+		attrs = append(attrs, "ttal:dropFrame", "true")
+	}
+	if dapt {
+		rep := strings.Join(s.Represents, " ")
+		if rep == "" {
+			rep = "audio.dialogue"
+		}
+		attrs = append(attrs, "ttp:contentProfiles", daptProfile, "daptm:scriptType", string(s.ScriptType),
+			"daptm:scriptRepresents", rep, "daptm:langSrc", s.LanguageSource)
+	}
+	w.open("tt", false, attrs...)
+	w.open("head", false)
+	w.open("metadata", false)
+	if s.Title != nil && s.Title.Name != "" {
+		w.leaf("ttm:title", s.Title.Name)
+	}
+	if s.Timing.Origin != nil {
+		tc := *s.Timing.Origin
+		tc.Drop = false // DAPT's syntax has no drop-frame separator; ttal:dropFrame says it
+		w.leaf("daptm:daptOriginTimecode", tc.String())
+	}
+	for _, c := range s.Characters {
+		id, _ := xmlID(c.ID)
+		if c.Talent != "" {
+			w.open("ttm:agent", false, "type", "person", "xml:id", "actor_"+id)
+			w.leaf("ttm:name", c.Talent, "type", "full")
+			w.close("ttm:agent")
+		}
+		w.open("ttm:agent", false, "type", "character", "xml:id", id, "tts:color", c.Color)
+		w.leaf("ttm:name", c.Name, "type", "alias")
+		if c.Talent != "" {
+			w.open("ttm:actor", true, "agent", "actor_"+id)
+		}
+		w.close("ttm:agent")
+		loss.add("unknown character members", len(c.Unknown))
+	}
+	w.close("metadata")
+	w.close("head")
+	w.open("body", false)
+	if dapt {
+		writeDAPTEvents(w, s, loss)
+	} else {
+		writeTTMLParagraphs(w, s, opt, loss)
+	}
+	w.close("body")
+	w.close("tt")
+	w.b.WriteByte('\n')
+
+	loss.add("lineage entries", len(s.Lineage))
+	loss.add("shot changes", len(s.ShotChanges))
+	loss.add("unknown members", len(s.Unknown)+len(s.Timing.Unknown))
+	if s.Timing.StartOfProgramme != nil {
+		loss.add("start-of-programme timecodes", 1)
+	}
+	if s.Title != nil && (s.Title.Season != 0 || s.Title.Episode != 0 || s.Title.EpisodeTitle != "" || s.Title.MovieID != "") {
+		loss.add("title fields", 1)
+	}
+	return []byte(w.b.String()), nil
+}
+
+// characterAttr returns the ttm:agent value for an event's characters.
+func characterAttr(ids []string) string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i], _ = xmlID(id)
+	}
+	return strings.Join(out, " ")
+}
+
+func writeDAPTEvents(w *xmlWriter, s *Script, loss Loss) {
+	for i := range s.Events {
+		e := &s.Events[i]
+		id, orig := xmlID(e.ID)
+		fn := ""
+		if e.ForcedNarrative {
+			fn = "true"
+		}
+		w.open("div", false, "xml:id", id, "ttal:id", orig, "begin", frames(e.Start), "end", frames(e.End),
+			"ttm:agent", characterAttr(e.CharacterIDs), "daptm:represents", e.Represents,
+			"daptm:onScreen", string(e.OnScreen), "ttal:forcedNarrative", fn)
+		for _, d := range e.Descriptions {
+			w.leaf("ttm:desc", d.Text, "daptm:descType", d.Type)
+		}
+		for _, a := range e.Annotations {
+			w.leaf("ttm:desc", a.Text, "daptm:descType", "x-annotation-"+a.Category)
+		}
+		for j := range e.Texts {
+			t := &e.Texts[j]
+			w.open("p", false, "xml:lang", t.Lang, "daptm:langSrc", t.LangSrc, "xml:space", "preserve")
+			w.depth--
+			writeAnchoredText(w, t, e.Start)
+			w.b.WriteString("</p>")
+			loss.add("unknown members", len(t.Unknown))
+		}
+		w.close("div")
+		loss.add("unknown members", len(e.Unknown))
+	}
+}
+
+// writeAnchoredText writes a text with its anchors as timed spans (begin
+// relative to the event) and its line breaks as <br/>.
+func writeAnchoredText(w *xmlWriter, t *Text, start int64) {
+	runes := []rune(t.Text)
+	seg := func(from, to int64) string {
+		from, to = max(0, min(from, int64(len(runes)))), max(0, min(to, int64(len(runes))))
+		if to < from {
+			to = from
+		}
+		return brText(string(runes[from:to]))
+	}
+	pos := int64(0)
+	for i, a := range t.Anchors {
+		if i == 0 && a.Offset > 0 {
+			w.b.WriteString(seg(0, a.Offset))
+		}
+		next := int64(len(runes))
+		if i+1 < len(t.Anchors) {
+			next = t.Anchors[i+1].Offset
+		}
+		w.b.WriteString(`<span begin="` + frames(a.Frame-start) + `">` + seg(a.Offset, next) + "</span>")
+		pos = next
+	}
+	if len(t.Anchors) == 0 {
+		w.b.WriteString(seg(0, int64(len(runes))))
+	} else if pos < int64(len(runes)) {
+		w.b.WriteString(seg(pos, int64(len(runes))))
+	}
+}
+
+// brText escapes text and turns line breaks into <br/>.
+func brText(s string) string {
+	return strings.ReplaceAll(escapeXML(s, false), "\n", "<br/>")
+}
+
+// scriptLanguages returns the text languages of s, the script's first.
+func scriptLanguages(s *Script) []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(l string) {
+		if l != "" && !seen[l] {
+			seen[l] = true
+			out = append(out, l)
+		}
+	}
+	for i := range s.Events {
+		for _, t := range s.Events[i].Texts {
+			if t.Lang == s.Language {
+				add(t.Lang)
+			}
+		}
+	}
+	for i := range s.Events {
+		for _, t := range s.Events[i].Texts {
+			add(t.Lang)
+		}
+	}
+	return out
+}
+
+func writeTTMLParagraphs(w *xmlWriter, s *Script, opt WriteOptions, loss Loss) {
+	langs := scriptLanguages(s)
+	if opt.Language != "" {
+		langs = []string{opt.Language}
+	}
+	for li, lang := range langs {
+		w.open("div", false, "xml:lang", lang)
+		for i := range s.Events {
+			e := &s.Events[i]
+			t := e.Text(lang)
+			if opt.Language == "" {
+				t = exactText(e, lang)
+			}
+			if t == nil {
+				continue
+			}
+			id, _ := xmlID(e.ID)
+			if li > 0 {
+				id += "." + strconv.Itoa(li)
+			}
+			fn := ""
+			if e.ForcedNarrative {
+				fn = "true"
+			}
+			w.open("p", false, "xml:id", id, "ttal:event", e.ID, "begin", frames(e.Start), "end", frames(e.End),
+				"ttm:agent", characterAttr(e.CharacterIDs), "daptm:langSrc", t.LangSrc, "ttal:forcedNarrative", fn, "xml:space", "preserve")
+			w.depth--
+			w.b.WriteString(brText(t.Text) + "</p>")
+			loss.add("anchors", len(t.Anchors))
+		}
+		w.close("div")
+	}
+	for i := range s.Events {
+		e := &s.Events[i]
+		loss.add("annotations", len(e.Annotations))
+		loss.add("descriptions", len(e.Descriptions))
+		if e.OnScreen != "" {
+			loss.add("on-screen indicators", 1)
+		}
+		if e.Represents != "" {
+			loss.add("event content descriptors", 1)
+		}
+		loss.add("unknown members", len(e.Unknown))
+		if opt.Language != "" {
+			for _, t := range e.Texts {
+				if t.Lang != opt.Language {
+					loss.add("texts in other languages", 1)
+				}
+			}
+		}
+	}
+}
+
+// exactText returns the event's text whose tag is exactly lang.
+func exactText(e *Event, lang string) *Text {
+	for i := range e.Texts {
+		if e.Texts[i].Lang == lang {
+			return &e.Texts[i]
+		}
+	}
+	return nil
+}
+
+// ttmlSignificantTimes returns the times at which a TTML document's state
+// can change: the begin and definite end of every timed element of the body
+// and of every region and <set>, as TTML's timing model gives them before
+// ancestors clip them (what imscJS renders reference images at).
+func ttmlSignificantTimes(data []byte) ([]*big.Rat, error) {
+	doc, err := parseXML(data)
+	if err != nil {
+		return nil, err
+	}
+	t, err := ttmlTimingOf(doc.root)
+	if err != nil {
+		return nil, err
+	}
+	raw := map[*xnode]interval{}
+	if body := doc.root.first(nsTT, "body"); body != nil {
+		if _, err := t.resolve(body, new(big.Rat), false, raw); err != nil {
+			return nil, err
+		}
+	}
+	var regions func(n *xnode)
+	regions = func(n *xnode) {
+		for _, c := range n.elems(nsTT, "") {
+			if c.name.Local == "region" {
+				if _, err := t.resolve(c, new(big.Rat), false, raw); err != nil {
+					return
+				}
+				continue
+			}
+			regions(c)
+		}
+	}
+	if head := doc.root.first(nsTT, "head"); head != nil {
+		regions(head)
+	}
+	seen := map[string]bool{"0": true}
+	out := []*big.Rat{new(big.Rat)}
+	for _, iv := range raw {
+		for _, v := range []*big.Rat{iv.begin, iv.end} {
+			if v != nil && !seen[v.RatString()] {
+				seen[v.RatString()] = true
+				out = append(out, v)
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Cmp(out[j]) < 0 })
+	return out, nil
+}
