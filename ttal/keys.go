@@ -74,3 +74,9 @@ const FormatName = "ttal"
 // FormatVersion is the version of mp4pkg's TTAL model that this package
 // writes in "formatVersion".
 const FormatVersion = "1.0"
+
+// keyMarkup is the extension member of a text that keeps the inline
+// styling of a subtitle cue (SRT or WebVTT tags such as <i>), per format:
+// {"srt": "<i>Hello</i>"}. It is written back only while the plain text is
+// unchanged.
+const keyMarkup = "x-mp4pkg-markup"

@@ -71,3 +71,21 @@ func TestTTALConvertErrors(t *testing.T) {
 		t.Fatalf("output left behind after a failure: %v", entries)
 	}
 }
+
+func TestTTALConvertSRT(t *testing.T) {
+	dir := t.TempDir()
+	script := filepath.Join(dir, "real.ttal")
+	code, _, errb := runTTAL(t, "", "ttal", "convert", "--frame-rate", "25", "--lang", "en-GB", "../../ttal/testdata/subtitles/real.srt", script)
+	if code != 0 || errb != "" {
+		t.Fatalf("code %d stderr %q", code, errb)
+	}
+	code, out, errb := runTTAL(t, "", "ttal", "convert", script, "-", "--to", "srt")
+	if code != 0 || !strings.HasPrefix(out, "1\n00:00:01,000 --> 00:00:02,520\n<i>Hello</i> there,\n") ||
+		errb != "mp4pkg: ttal → srt: dropped 2 lineage entries\n" {
+		t.Fatalf("code %d stdout %q stderr %q", code, out, errb)
+	}
+	code, out, _ = runTTAL(t, "", "ttal", "validate", "--profile", "netflix-subtitle", script)
+	if code != 1 || !strings.Contains(out, "netflix.overlap") {
+		t.Fatalf("code %d stdout %s", code, out)
+	}
+}

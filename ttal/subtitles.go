@@ -1,0 +1,428 @@
+package ttal
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math/bits"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/asticode/go-astisub"
+)
+
+// SRT, WebVTT, SSA/ASS and EBU-STL go through go-astisub, guarded: a panic
+// in it becomes an error; times are rounded to the nearest frame on reading
+// and written exactly (astisub truncates to the millisecond, so we hand it
+// times already rounded to the millisecond, or to the STL frame); cue ids
+// that astisub drops or renumbers are restored; the BOM it adds to SRT is
+// removed. One event and one text language per cue.
+
+// DefaultSubtitleFrameRate is the frame rate given to scripts read from
+// formats without one (SRT, WebVTT, SSA) when ReadOptions has none.
+var DefaultSubtitleFrameRate = Rate25
+
+// guard runs fn, turning a panic into an error.
+func guard(what string, fn func() error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: %s: go-astisub panicked: %v", ErrInvalid, what, r)
+		}
+	}()
+	return fn()
+}
+
+// readSubtitles reads SRT, WebVTT, SSA/ASS or EBU-STL.
+func readSubtitles(data []byte, f Format, opt ReadOptions) (*Script, error) {
+	var subs *astisub.Subtitles
+	err := guard("reading "+string(f), func() error {
+		var err error
+		r := bytes.NewReader(data)
+		switch f {
+		case FormatSRT:
+			subs, err = astisub.ReadFromSRT(r)
+		case FormatVTT:
+			subs, err = astisub.ReadFromWebVTT(r)
+		case FormatASS:
+			subs, err = astisub.ReadFromSSA(r)
+		case FormatSTL:
+			subs, err = astisub.ReadFromSTL(r, astisub.STLOptions{})
+		}
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrInvalid, f, strings.TrimPrefix(err.Error(), "astisub: "))
+	}
+	rate := opt.FrameRate
+	grid := FrameRate{} // the grid the file's times are on, when it has frames
+	if f == FormatSTL {
+		fps := int64(25)
+		if subs.Metadata != nil && subs.Metadata.Framerate > 0 {
+			fps = int64(subs.Metadata.Framerate)
+		}
+		grid = FrameRate{fps, 1}
+		if !rate.Valid() || rate.Nominal() != fps {
+			rate = grid
+		}
+	}
+	if !rate.Valid() {
+		rate = DefaultSubtitleFrameRate
+	}
+	if !grid.Valid() {
+		grid = rate
+	}
+	lang := opt.Language
+	if lang == "" {
+		lang = "und"
+	}
+	s := New(OriginalTranscript, lang, rate)
+	s.Represents = []string{"visual.text"}
+	var ids []string
+	if f == FormatVTT {
+		ids = webVTTCueIDs(data, len(subs.Items))
+	}
+	chars := map[string]string{} // voice name → character id
+	used := map[string]bool{}
+	for i, it := range subs.Items {
+		id := strconv.Itoa(i + 1)
+		switch {
+		case ids != nil && ids[i] != "":
+			id = ids[i]
+		case f == FormatSRT && it.Index > 0:
+			id = strconv.Itoa(it.Index)
+		}
+		for base, k := id, 2; used[id]; k++ {
+			id = base + "-" + strconv.Itoa(k)
+		}
+		used[id] = true
+		e := Event{ID: id, Start: grid.Frames(it.StartAt), End: grid.Frames(it.EndAt)}
+		t := Text{Lang: lang, Text: plainText(it.Lines)}
+		if m := markupOf(it, f); m != "" {
+			t.Unknown = Members{{Key: keyMarkup, Value: markupJSON(f, m)}}
+		}
+		e.Texts = []Text{t}
+		for _, l := range it.Lines {
+			if l.VoiceName == "" {
+				continue
+			}
+			cid, ok := chars[l.VoiceName]
+			if !ok {
+				cid = "c" + strconv.Itoa(len(chars)+1)
+				chars[l.VoiceName] = cid
+				s.Characters = append(s.Characters, Character{ID: cid, Name: l.VoiceName})
+			}
+			if !contains(e.CharacterIDs, cid) {
+				e.CharacterIDs = append(e.CharacterIDs, cid)
+			}
+		}
+		s.Events = append(s.Events, e)
+	}
+	return s, nil
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// plainText joins astisub lines with "\n".
+func plainText(lines []astisub.Line) string {
+	var b strings.Builder
+	for i, l := range lines {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		for _, li := range l.Items {
+			b.WriteString(li.Text)
+		}
+	}
+	return b.String()
+}
+
+// styled reports whether any line item carries inline styling.
+func styled(it *astisub.Item) bool {
+	for _, l := range it.Lines {
+		for _, li := range l.Items {
+			if li.InlineStyle != nil {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// markupOf returns the cue text of it with its inline tags, as astisub
+// writes it in format f (SRT and WebVTT only; "" when unstyled).
+func markupOf(it *astisub.Item, f Format) string {
+	if (f != FormatSRT && f != FormatVTT) || !styled(it) {
+		return ""
+	}
+	one := astisub.NewSubtitles()
+	item := &astisub.Item{StartAt: 0, EndAt: time.Second}
+	for _, l := range it.Lines {
+		l.VoiceName = "" // speakers are characters
+		item.Lines = append(item.Lines, l)
+	}
+	one.Items = []*astisub.Item{item}
+	var b bytes.Buffer
+	if guard("markup", func() error { return write(one, f, &b) }) != nil {
+		return ""
+	}
+	_, text, ok := strings.Cut(b.String(), "-->")
+	if !ok {
+		return ""
+	}
+	_, text, _ = strings.Cut(text, "\n")
+	return strings.TrimRight(text, "\n")
+}
+
+func markupJSON(f Format, m string) json.RawMessage {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(map[string]string{string(f): m})
+	return bytes.TrimSpace(b.Bytes())
+}
+
+// markupLines returns the styled lines kept for format f when they still
+// spell text, or nil.
+func markupLines(t *Text, f Format) []astisub.Line {
+	for _, u := range t.Unknown {
+		if u.Key != keyMarkup {
+			continue
+		}
+		var m map[string]string
+		if json.Unmarshal(u.Value, &m) != nil || m[string(f)] == "" {
+			return nil
+		}
+		var doc string
+		switch f {
+		case FormatSRT:
+			doc = "1\n00:00:00,000 --> 00:00:01,000\n" + m[string(f)] + "\n"
+		case FormatVTT:
+			doc = "WEBVTT\n\n00:00:00.000 --> 00:00:01.000\n" + m[string(f)] + "\n"
+		default:
+			return nil
+		}
+		s, err := readSubtitles([]byte(doc), f, ReadOptions{})
+		if err != nil || len(s.Events) != 1 || s.Events[0].Texts[0].Text != t.Text {
+			return nil
+		}
+		var subs *astisub.Subtitles
+		if guard("markup", func() error {
+			var err error
+			if f == FormatSRT {
+				subs, err = astisub.ReadFromSRT(strings.NewReader(doc))
+			} else {
+				subs, err = astisub.ReadFromWebVTT(strings.NewReader(doc))
+			}
+			return err
+		}) != nil || len(subs.Items) != 1 {
+			return nil
+		}
+		return subs.Items[0].Lines
+	}
+	return nil
+}
+
+// vttCueTime matches a WebVTT timing line.
+var vttCueTime = regexp.MustCompile(`^\s*\S+\s+-->\s+\S+`)
+
+// webVTTCueIDs returns the identifier of each cue of a WebVTT file (""
+// where a cue has none), or nil when the cue count is not n.
+func webVTTCueIDs(data []byte, n int) []string {
+	text := strings.ReplaceAll(strings.ReplaceAll(string(bytes.TrimPrefix(data, []byte("\ufeff"))), "\r\n", "\n"), "\r", "\n")
+	var ids []string
+	for i, block := range strings.Split(text, "\n\n") {
+		lines := strings.Split(strings.Trim(block, "\n"), "\n")
+		if i == 0 || len(lines) == 0 || lines[0] == "" {
+			continue
+		}
+		switch {
+		case vttCueTime.MatchString(lines[0]):
+			ids = append(ids, "")
+		case len(lines) > 1 && vttCueTime.MatchString(lines[1]):
+			ids = append(ids, strings.TrimSpace(lines[0]))
+		}
+	}
+	if len(ids) != n {
+		return nil
+	}
+	return ids
+}
+
+func write(subs *astisub.Subtitles, f Format, w *bytes.Buffer) error {
+	switch f {
+	case FormatSRT:
+		return subs.WriteToSRT(w)
+	case FormatVTT:
+		return subs.WriteToWebVTT(w)
+	case FormatASS:
+		return subs.WriteToSSA(w)
+	case FormatSTL:
+		return subs.WriteToSTL(w)
+	}
+	return fmt.Errorf("%w format %s", ErrUnsupported, f)
+}
+
+// writeSubtitles writes SRT, WebVTT, SSA/ASS or EBU-STL: one cue per event
+// with its text in the chosen language.
+func writeSubtitles(s *Script, f Format, opt WriteOptions, loss Loss) ([]byte, error) {
+	rate := s.Timing.FrameRate
+	if !rate.Valid() {
+		return nil, fmt.Errorf("%w: frame rate %s", ErrInvalid, rate)
+	}
+	lang := opt.Language
+	if lang == "" {
+		lang = s.Language
+	}
+	subs := astisub.NewSubtitles()
+	subs.Metadata = &astisub.Metadata{Title: titleName(s)}
+	stlFPS := int64(25)
+	if rate.Nominal() >= 29 {
+		stlFPS = 30
+	}
+	if f == FormatSTL {
+		subs.Metadata.Framerate = int(stlFPS)
+	}
+	at := func(frame int64) time.Duration {
+		if f == FormatSTL { // STL stores frames at 25 or 30: hand astisub a time it truncates to the frame
+			return FrameRate{stlFPS, 1}.durationCeil(frame)
+		}
+		return rate.Duration(frame).Round(time.Millisecond)
+	}
+	var ids []string
+	for i := range s.Events {
+		e := &s.Events[i]
+		t := e.Text(lang)
+		if t == nil && len(e.Texts) > 0 && opt.Language == "" {
+			t = &e.Texts[0]
+		}
+		if t == nil {
+			loss.add("events without a "+lang+" text", 1)
+			continue
+		}
+		item := &astisub.Item{StartAt: at(e.Start), EndAt: at(e.End)}
+		voice := ""
+		if len(e.CharacterIDs) > 0 && (f == FormatVTT || f == FormatASS) {
+			if c := s.Character(e.CharacterIDs[0]); c != nil {
+				voice = c.Name
+			}
+			loss.add("extra speakers", len(e.CharacterIDs)-1)
+		} else {
+			loss.add("speakers", min(len(e.CharacterIDs), 1))
+		}
+		if lines := markupLines(t, f); lines != nil {
+			item.Lines = lines
+		} else {
+			for _, l := range strings.Split(t.Text, "\n") {
+				if strings.TrimSpace(l) == "" { // a blank line would end the cue
+					loss.add("blank lines", 1)
+					continue
+				}
+				item.Lines = append(item.Lines, astisub.Line{Items: []astisub.LineItem{{Text: l}}})
+			}
+		}
+		for j := range item.Lines {
+			item.Lines[j].VoiceName = voice
+		}
+		subs.Items = append(subs.Items, item)
+		ids = append(ids, e.ID)
+		countDropped(e, t, loss)
+	}
+	if len(subs.Items) == 0 {
+		return nil, fmt.Errorf("%w: no event has a %s text to write", ErrInvalid, lang)
+	}
+	var b bytes.Buffer
+	if err := guard("writing "+string(f), func() error { return write(subs, f, &b) }); err != nil {
+		return nil, err
+	}
+	out := b.Bytes()
+	switch f {
+	case FormatSRT:
+		out = bytes.TrimPrefix(out, []byte("\ufeff"))
+		out = restoreCueIDs(out, ids, true)
+	case FormatVTT:
+		out = restoreCueIDs(out, ids, false)
+	}
+	if f != FormatSTL && len(out) > 0 && out[len(out)-1] != '\n' {
+		out = append(out, '\n')
+	}
+	loss.add("lineage entries", len(s.Lineage))
+	loss.add("shot changes", len(s.ShotChanges))
+	for _, c := range s.Characters {
+		if c.Talent != "" || c.Color != "" || len(c.Unknown) > 0 {
+			loss.add("character details", 1)
+		}
+	}
+	return out, nil
+}
+
+// countDropped counts what one cue cannot carry of an event.
+func countDropped(e *Event, t *Text, loss Loss) {
+	loss.add("texts in other languages", len(e.Texts)-1)
+	loss.add("anchors", len(t.Anchors))
+	loss.add("annotations", len(e.Annotations))
+	loss.add("descriptions", len(e.Descriptions))
+	if e.OnScreen != "" {
+		loss.add("on-screen indicators", 1)
+	}
+	if e.ForcedNarrative {
+		loss.add("forced-narrative flags", 1)
+	}
+}
+
+func titleName(s *Script) string {
+	if s.Title != nil {
+		return s.Title.Name
+	}
+	return ""
+}
+
+// restoreCueIDs puts our ids back in place of the 1..n astisub writes
+// before each cue's timing line (SRT: only when every id is a number).
+func restoreCueIDs(out []byte, ids []string, numericOnly bool) []byte {
+	for _, id := range ids {
+		if id == "" || strings.Contains(id, "-->") || strings.ContainsAny(id, "\r\n") {
+			return out
+		}
+		if _, err := strconv.Atoi(id); numericOnly && err != nil {
+			return out
+		}
+	}
+	lines := strings.Split(string(out), "\n")
+	next := 0
+	for i := 0; i+1 < len(lines) && next < len(ids); i++ {
+		if lines[i] == strconv.Itoa(next+1) && strings.Contains(lines[i+1], "-->") {
+			lines[i] = ids[next]
+			next++
+		}
+	}
+	if next != len(ids) {
+		return out
+	}
+	return []byte(strings.Join(lines, "\n"))
+}
+
+// durationCeil is the duration of frames (≥ 0) rounded up to the
+// nanosecond, so that truncating it back to frames gives frames.
+func (r FrameRate) durationCeil(frames int64) time.Duration {
+	if frames <= 0 || !r.Valid() {
+		return 0
+	}
+	hi, lo := bits.Mul64(uint64(frames), uint64(r.Den)*uint64(time.Second))
+	if hi >= uint64(r.Num) {
+		return time.Duration(1<<63 - 1)
+	}
+	q, rem := bits.Div64(hi, lo, uint64(r.Num))
+	if rem > 0 {
+		q++
+	}
+	return time.Duration(q)
+}

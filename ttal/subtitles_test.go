@@ -1,0 +1,205 @@
+package ttal
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// subtitleFiles are real-world-shaped subtitle files (styling tags,
+// multi-line cues, BOM, CRLF, times over an hour, overlapping cues, cue
+// ids); they feed the round-trip tests, the golden files and the fuzz seeds.
+var subtitleFiles = []string{"real.srt", "real.vtt", "real.ass"}
+
+func readTestFile(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "subtitles", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// golden compares got with testdata/subtitles/NAME, or rewrites it with -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", "subtitles", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./ttal -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatalf("%s differs:\n%s\nwant\n%s", name, got, want)
+	}
+}
+
+// TestSubtitleRoundTrip reads each file, writes it back in its own format
+// through TTAL, and checks that reading the output gives the same events
+// (ids, frames, texts, speakers) and that the output matches its golden file.
+func TestSubtitleRoundTrip(t *testing.T) {
+	for _, name := range subtitleFiles {
+		t.Run(name, func(t *testing.T) {
+			f, _ := FormatFromPath(name)
+			in := readTestFile(t, name)
+			s, err := ReadBytes(in, f, ReadOptions{Language: "en"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			js := s.Marshal()
+			s2, err := Unmarshal(js) // through TTAL JSON
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out bytes.Buffer
+			if _, err := Write(&out, s2, f, WriteOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			back, err := ReadBytes(out.Bytes(), f, ReadOptions{Language: "en"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := eventKeys(back), eventKeys(s); !reflect.DeepEqual(got, want) {
+				t.Fatalf("events differ:\ngot  %q\nwant %q", got, want)
+			}
+			if !reflect.DeepEqual(back.Characters, s.Characters) {
+				t.Fatalf("characters %v, want %v", back.Characters, s.Characters)
+			}
+			golden(t, name+".golden", out.Bytes())
+		})
+	}
+}
+
+// TestSRTSurvives checks what SRT → TTAL → SRT keeps of a real-world file:
+// the same text once the BOM and CRLFs are gone and times are on the frame.
+func TestSRTSurvives(t *testing.T) {
+	in := strings.ReplaceAll(strings.TrimPrefix(string(readTestFile(t, "real.srt")), "\ufeff"), "\r\n", "\n")
+	out, _, err := Convert([]byte(in), FormatSRT, FormatSRT, ConvertOptions{Read: ReadOptions{FrameRate: Rate25}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 2.500 s is 62.5 frames at 25 fps: the only time not on the frame grid.
+	want := strings.Replace(in, "00:00:02,500", "00:00:02,520", 1)
+	if string(out) != want {
+		t.Fatalf("got\n%s\nwant\n%s", out, want)
+	}
+}
+
+func TestTTALToWebVTTAndBack(t *testing.T) {
+	for name, s := range map[string]*Script{"generated": generateScript(30), "drop-frame": ttmlScripts(t)["drop-frame"]} {
+		for _, lang := range scriptLanguages(s) {
+			var b bytes.Buffer
+			loss, err := Write(&b, s, FormatVTT, WriteOptions{Language: lang})
+			if err != nil {
+				t.Fatal(err)
+			}
+			back, err := ReadBytes(b.Bytes(), FormatVTT, ReadOptions{FrameRate: s.Timing.FrameRate, Language: lang})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(back.Events) != len(s.Events) {
+				t.Fatalf("%s/%s: %d events, want %d", name, lang, len(back.Events), len(s.Events))
+			}
+			for i := range s.Events {
+				a, b := &s.Events[i], &back.Events[i]
+				ta := a.Text(lang)
+				names := func(sc *Script, e *Event) []string {
+					var out []string
+					for _, id := range e.CharacterIDs {
+						out = append(out, sc.Character(id).Name)
+					}
+					return out
+				}
+				// WebVTT (and astisub) trim the white space around cue lines; blank lines cannot be carried.
+				if a.ID != b.ID || a.Start != b.Start || a.End != b.End || trimLines(ta.Text) != b.Texts[0].Text || b.Texts[0].Lang != lang ||
+					!reflect.DeepEqual(names(s, a), names(back, b)) {
+					t.Fatalf("%s/%s event %d: got %+v, want %+v (%s)", name, lang, i, *b, *a, b.Texts[0].Text)
+				}
+			}
+			if name == "generated" && lang == s.Language && loss.String() != "dropped 30 anchors, 1 character details, 30 on-screen indicators, 30 texts in other languages" {
+				t.Fatalf("loss %s", loss)
+			}
+		}
+	}
+}
+
+func trimLines(s string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+func TestSTLRoundTrip(t *testing.T) {
+	for _, rate := range []FrameRate{Rate25, Rate2997} {
+		s := generateScript(10)
+		s.Timing.FrameRate = rate
+		s.Events[3].End = 2*3600*rate.Nominal() + 7 // past two hours, odd frame
+		var b bytes.Buffer
+		if _, err := Write(&b, s, FormatSTL, WriteOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		back, err := ReadBytes(b.Bytes(), FormatSTL, ReadOptions{FrameRate: rate})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range s.Events {
+			a, b := s.Events[i], back.Events[i]
+			if a.Start != b.Start || a.End != b.End || a.Text("fr-FR").Text != b.Texts[0].Text {
+				t.Fatalf("%s event %d: got [%d,%d) %q, want [%d,%d) %q", rate, i, b.Start, b.End, b.Texts[0].Text, a.Start, a.End, a.Text("fr-FR").Text)
+			}
+		}
+	}
+}
+
+// subtitleErrors are inputs astisub rejects or panics on; each must give
+// an error, never a panic.
+var subtitleErrors = []struct {
+	f    Format
+	data string
+}{
+	{FormatSRT, "1\n00:00:01,000 --> \nx\n"},
+	{FormatSRT, "1\n00:00:0a,000 --> 00:00:02,000\nx\n"},
+	{FormatSRT, "\xff\xfe1\n"},
+	{FormatVTT, "not webvtt"},
+	{FormatVTT, "WEBVTT\n\n00:00:01.000 --> 00:00:02.000 region:missing\nx\n"},
+	{FormatSTL, "short"},
+	{FormatASS, "[Events]\nFormat: Layer, Start\nDialogue: 0,xx\n"},
+}
+
+func TestSubtitleErrors(t *testing.T) {
+	for _, c := range subtitleErrors {
+		if s, err := ReadBytes([]byte(c.data), c.f, ReadOptions{}); err == nil && len(s.Events) > 0 {
+			t.Errorf("%s %q: read %d events without error", c.f, c.data, len(s.Events))
+		}
+	}
+	if _, err := Write(&bytes.Buffer{}, New(OriginalTranscript, "en", Rate25), FormatSRT, WriteOptions{}); err == nil {
+		t.Error("writing an empty script to SRT gave no error")
+	}
+}
+
+func TestDurationCeil(t *testing.T) {
+	for _, r := range []FrameRate{{25, 1}, {30, 1}} {
+		for f := int64(0); f < 200000; f += 13 {
+			d := r.durationCeil(f)
+			if got := int64(d) * r.Num / int64(time.Second); got != f {
+				t.Fatalf("%s frame %d: %v truncates to %d", r, f, d, got)
+			}
+		}
+	}
+}
