@@ -81,7 +81,7 @@ func TestTTALConvertSRT(t *testing.T) {
 	}
 	code, out, errb := runTTAL(t, "", "ttal", "convert", script, "-", "--to", "srt")
 	if code != 0 || !strings.HasPrefix(out, "1\n00:00:01,000 --> 00:00:02,520\n<i>Hello</i> there,\n") ||
-		errb != "mp4pkg: ttal → srt: dropped 2 lineage entries\n" {
+		errb != "mp4pkg: ttal → srt: dropped 3 lineage entries\n" {
 		t.Fatalf("code %d stdout %q stderr %q", code, out, errb)
 	}
 	code, out, _ = runTTAL(t, "", "ttal", "validate", "--profile", "netflix-subtitle", script)
