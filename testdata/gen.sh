@@ -60,4 +60,17 @@ TONE='sine=frequency=440:sample_rate=48000:duration=6'
   -c:v libx264 -preset veryfast -pix_fmt yuv420p -b:v 150k -g 25 -c:a aac -b:a 48k \
   "${BX[@]}" -movflags +frag_keyframe+empty_moov+default_base_moof+global_sidx frag_sidx.mp4
 
+# Renditions of one source for aligned-boundary tests: 640x360 and 320x180
+# with the same fixed GOP (no scene-cut key frames), and a 320x180 whose GOP
+# (40 frames) does not align with the others.
+for r in 360:640 180:320; do
+  h=${r%%:*}; w=${r##*:}
+  "${FF[@]}" -filter_complex "$SCENES_NOTXT,scale=$w:$h" \
+    -c:v libx264 -preset veryfast -pix_fmt yuv420p -b:v 200k -g 50 -keyint_min 50 -x264-params scenecut=0 \
+    "${BX[@]}" -movflags +faststart "rend_${h}p.mp4"
+done
+"${FF[@]}" -filter_complex "$SCENES_NOTXT,scale=320:180" \
+  -c:v libx264 -preset veryfast -pix_fmt yuv420p -b:v 200k -g 40 -keyint_min 40 -x264-params scenecut=0 \
+  "${BX[@]}" -movflags +faststart rend_180p_gop40.mp4
+
 ls -l *.mp4

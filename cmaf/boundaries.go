@@ -1,0 +1,104 @@
+package cmaf
+
+import (
+	"fmt"
+	"math/big"
+	"time"
+)
+
+// SegmentBoundaries computes the segment starts of every track, shared by
+// all tracks and renditions. The first video track leads: a segment starts
+// at its first sync sample whose presentation time is at or after each
+// multiple of target. Every other video track must have a sync sample at
+// the same presentation time (within half a frame), or the call fails:
+// renditions must have aligned key frames. Audio (and video without sync
+// samples there) starts a segment at its first sample at or after each
+// boundary.
+func segmentBoundaries(tracks []*track, target time.Duration) error {
+	if target <= 0 {
+		return fmt.Errorf("segment duration must be positive, not %v", target)
+	}
+	var lead *track
+	for _, tr := range tracks {
+		if tr.kind == "video" {
+			lead = tr
+			break
+		}
+	}
+	if lead == nil {
+		lead = tracks[0]
+	}
+	// Boundaries as exact rationals of seconds.
+	ts := int64(lead.t.Timescale)
+	step := target.Nanoseconds() * ts // target in lead ticks, times 1e9
+	var bounds []*big.Rat
+	lead.segStart = []int{0}
+	next := int64(1)
+	for i := range lead.samples {
+		if i == 0 || !lead.samples[i].Sync {
+			continue
+		}
+		// pts * 1e9 >= next * step ?
+		if lead.pts(i)*1e9 >= next*step {
+			lead.segStart = append(lead.segStart, i)
+			bounds = append(bounds, big.NewRat(lead.pts(i), ts))
+			for lead.pts(i)*1e9 >= next*step {
+				next++
+			}
+		}
+	}
+	lead.segStart = append(lead.segStart, len(lead.samples))
+	for _, tr := range tracks {
+		if tr == lead {
+			continue
+		}
+		if err := alignTrack(tr, lead, bounds); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// alignTrack cuts tr at the boundaries (presentation times in seconds).
+func alignTrack(tr, lead *track, bounds []*big.Rat) error {
+	ts := int64(tr.t.Timescale)
+	tr.segStart = []int{0}
+	i := 0
+	for _, b := range bounds {
+		// b in tr ticks, as a rational.
+		bt := new(big.Rat).Mul(b, big.NewRat(ts, 1))
+		if tr.kind == "video" {
+			// The sync sample nearest the boundary, within half a frame.
+			half := new(big.Rat).SetFrac64(int64(tr.samples[0].Duration), 2)
+			found := -1
+			for j := i + 1; j < len(tr.samples); j++ {
+				d := new(big.Rat).Sub(big.NewRat(tr.pts(j), 1), bt)
+				if d.Cmp(half) > 0 {
+					break
+				}
+				if tr.samples[j].Sync && new(big.Rat).Abs(d).Cmp(half) <= 0 {
+					found = j
+					break
+				}
+			}
+			if found < 0 {
+				f, _ := b.Float64()
+				return fmt.Errorf("%s (%s) has no sync sample at %.3fs, where %s (%s) starts a segment: encode renditions with aligned key frames (fixed GOP, no scene-cut key frames)",
+					tr.id, tr.in.Name, f, lead.id, lead.in.Name)
+			}
+			i = found
+		} else {
+			for i < len(tr.samples) && big.NewRat(tr.pts(i), 1).Cmp(bt) < 0 {
+				i++
+			}
+			if i >= len(tr.samples) {
+				break
+			}
+		}
+		if i > tr.segStart[len(tr.segStart)-1] {
+			tr.segStart = append(tr.segStart, i)
+		}
+	}
+	tr.segStart = append(tr.segStart, len(tr.samples))
+	return nil
+}

@@ -1,0 +1,119 @@
+package cmaf
+
+import (
+	"encoding/binary"
+	"fmt"
+	"io"
+
+	"github.com/Eyevinn/mp4ff/mp4"
+	"github.com/mp4pkg/mp4pkg/isobmff"
+)
+
+// Sample flags (ISO/IEC 14496-12 8.8.3.1).
+const (
+	flagDependsOnOthers = 0x01000000
+	flagDependsOnNone   = 0x02000000
+	flagNonSync         = 0x00010000
+)
+
+// sampleFlags are the trun flags of an input sample.
+func sampleFlags(s isobmff.Sample) uint32 {
+	if s.Sync {
+		return flagDependsOnNone
+	}
+	if s.DependsOn == 2 {
+		return flagNonSync | flagDependsOnNone
+	}
+	return flagNonSync | flagDependsOnOthers
+}
+
+// fragment is one moof + mdat: samples [first, last) of a track.
+type fragment struct {
+	first, last int
+	seq         uint32
+	moof        []byte // encoded, data offset final
+	mdatHeader  []byte
+	dataSize    int64
+}
+
+// size is the bytes of moof + mdat.
+func (f *fragment) size() int64 { return int64(len(f.moof)+len(f.mdatHeader)) + f.dataSize }
+
+// buildFragment encodes the moof of samples [first, last) of tr.
+func buildFragment(tr *track, first, last int, seq uint32) (*fragment, error) {
+	fr := &fragment{first: first, last: last, seq: seq}
+	trun := &mp4.TrunBox{Flags: mp4.TrunDataOffsetPresentFlag | mp4.TrunSampleDurationPresentFlag |
+		mp4.TrunSampleSizePresentFlag | mp4.TrunSampleFlagsPresentFlag}
+	anyCTO := false
+	for i := first; i < last; i++ {
+		s := tr.samples[i]
+		if s.CompositionOffset != 0 {
+			anyCTO = true
+		}
+		if s.CompositionOffset < 0 {
+			trun.Version = 1
+		}
+		trun.Samples = append(trun.Samples, mp4.Sample{Flags: sampleFlags(s), Dur: s.Duration, Size: s.Size, CompositionTimeOffset: s.CompositionOffset})
+		fr.dataSize += int64(s.Size)
+	}
+	if anyCTO {
+		trun.Flags |= mp4.TrunSampleCompositionTimeOffsetPresentFlag
+	}
+	tfhd := mp4.CreateTfhd(tr.t.ID)
+	tfhd.Flags = 0x020000 // default-base-is-moof
+	tfdt := mp4.CreateTfdt(tr.samples[first].DecodeTime)
+	tfdt.Version = 1
+	traf := &mp4.TrafBox{}
+	for _, b := range []mp4.Box{tfhd, tfdt, trun} {
+		if err := traf.AddChild(b); err != nil {
+			return nil, err
+		}
+	}
+	moof := &mp4.MoofBox{}
+	for _, b := range []mp4.Box{mp4.CreateMfhd(seq), traf} {
+		if err := moof.AddChild(b); err != nil {
+			return nil, err
+		}
+	}
+	if fr.dataSize+8 < 1<<32 {
+		fr.mdatHeader = binary.BigEndian.AppendUint32(nil, uint32(fr.dataSize+8))
+		fr.mdatHeader = append(fr.mdatHeader, "mdat"...)
+	} else {
+		fr.mdatHeader = append([]byte{0, 0, 0, 1}, "mdat"...)
+		fr.mdatHeader = binary.BigEndian.AppendUint64(fr.mdatHeader, uint64(fr.dataSize+16))
+	}
+	trun.DataOffset = int32(moof.Size()) + int32(len(fr.mdatHeader))
+	var err error
+	if fr.moof, err = isobmff.AppendBox(nil, moof); err != nil {
+		return nil, err
+	}
+	return fr, nil
+}
+
+// readSamples reads the bytes of samples [first, last) of tr into buf
+// (grown as needed), coalescing contiguous samples into single reads.
+func readSamples(tr *track, first, last int, buf []byte) ([]byte, error) {
+	buf = buf[:0]
+	for i := first; i < last; {
+		start := tr.samples[i].Offset
+		end := start + int64(tr.samples[i].Size)
+		j := i + 1
+		for j < last && tr.samples[j].Offset == end {
+			end += int64(tr.samples[j].Size)
+			j++
+		}
+		n := len(buf)
+		need := n + int(end-start)
+		if cap(buf) < need {
+			nb := make([]byte, n, need+need/4)
+			copy(nb, buf)
+			buf = nb
+		}
+		buf = buf[:need]
+		if _, err := tr.in.R.ReadAt(buf[n:], start); err != nil && err != io.EOF {
+			return nil, fmt.Errorf("%s: reading samples %d-%d of track %d: %w", tr.in.Name, i+1, j, tr.t.ID, err)
+		}
+		i = j
+	}
+	return buf, nil
+}

@@ -1,0 +1,370 @@
+package cmaf
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"time"
+
+	"github.com/Eyevinn/mp4ff/mp4"
+	"github.com/mp4pkg/mp4pkg/cmaf/manifest"
+	"github.com/mp4pkg/mp4pkg/isobmff"
+)
+
+// Options control a packaging run.
+type Options struct {
+	// SegmentDuration is the target segment duration (default 4 s).
+	SegmentDuration time.Duration
+	// FragmentDuration, when set, cuts segments into several fragments
+	// (CMAF chunks) of about this duration.
+	FragmentDuration time.Duration
+	// Layout is manifest.LayoutSegments (the default) or
+	// manifest.LayoutSingleFile.
+	Layout string
+	// Progress, when set, is called after each segment with the sample
+	// bytes written so far and the total.
+	Progress func(done, total int64)
+}
+
+// Result describes a packaging run.
+type Result struct {
+	// Presentation is what the manifests need.
+	Presentation *manifest.Presentation
+	// Skipped lists the input tracks that were not packaged (text, hint,
+	// timecode, …).
+	Skipped []string
+	// Files lists the files written, in order.
+	Files []string
+	// Bytes is the total size of the files written.
+	Bytes int64
+}
+
+// maxSidxReferences is the most references one sidx box can hold.
+const maxSidxReferences = 65535
+
+// Package cuts the tracks of inputs into CMAF segments with shared
+// boundaries and writes them to out: per track an init segment and media
+// segments, or one single file with a top-level sidx and an mfra. It reads
+// one segment of samples at a time. Manifests are written by WriteManifests.
+func Package(ctx context.Context, out Output, inputs []*Input, opts Options) (*Result, error) {
+	if opts.SegmentDuration == 0 {
+		opts.SegmentDuration = 4 * time.Second
+	}
+	if opts.Layout == "" {
+		opts.Layout = manifest.LayoutSegments
+	}
+	if opts.Layout != manifest.LayoutSegments && opts.Layout != manifest.LayoutSingleFile {
+		return nil, fmt.Errorf("layout must be %s or %s, not %q", manifest.LayoutSegments, manifest.LayoutSingleFile, opts.Layout)
+	}
+	if opts.FragmentDuration < 0 || (opts.FragmentDuration > 0 && opts.FragmentDuration > opts.SegmentDuration) {
+		return nil, fmt.Errorf("fragment duration %v must be positive and at most the segment duration %v", opts.FragmentDuration, opts.SegmentDuration)
+	}
+	tracks, skipped, err := collectTracks(inputs)
+	if err != nil {
+		return nil, err
+	}
+	if err := segmentBoundaries(tracks, opts.SegmentDuration); err != nil {
+		return nil, err
+	}
+	res := &Result{Skipped: skipped, Presentation: &manifest.Presentation{Layout: opts.Layout}}
+	var total, done int64
+	for _, tr := range tracks {
+		for _, s := range tr.samples {
+			total += int64(s.Size)
+		}
+	}
+	for _, tr := range tracks {
+		rep, err := packageTrack(ctx, out, tr, opts, res, func(n int64) {
+			done += n
+			if opts.Progress != nil {
+				opts.Progress(done, total)
+			}
+		})
+		if err != nil {
+			return nil, err
+		}
+		res.Presentation.Representations = append(res.Presentation.Representations, rep)
+		if d := float64(trackEnd(tr)) / float64(tr.t.Timescale); d > res.Presentation.Duration {
+			res.Presentation.Duration = d
+		}
+	}
+	return res, nil
+}
+
+// trackEnd is the end of the last sample's presentation, in media time
+// (no edit list).
+func trackEnd(tr *track) uint64 {
+	var end int64
+	for _, s := range tr.samples {
+		if e := int64(s.DecodeTime) + int64(s.CompositionOffset) + int64(s.Duration); e > end {
+			end = e
+		}
+	}
+	return uint64(end)
+}
+
+// segInfo is one planned segment of a track.
+type segInfo struct {
+	frags   []*fragment
+	ept     uint64 // earliest presentation time (media time)
+	dur     uint64
+	sapType uint8
+	size    int64 // moof+mdat bytes of all fragments
+}
+
+// planSegments builds every fragment of tr (metadata only) and the
+// segments' times.
+func planSegments(tr *track, opts Options) ([]*segInfo, error) {
+	var segs []*segInfo
+	seq := uint32(1)
+	fragTicks := uint64(opts.FragmentDuration.Nanoseconds()) * uint64(tr.t.Timescale) / 1e9
+	for k := 0; k+1 < len(tr.segStart); k++ {
+		first, last := tr.segStart[k], tr.segStart[k+1]
+		if first >= last {
+			continue
+		}
+		seg := &segInfo{}
+		minPTS := int64(math.MaxInt64)
+		for i := first; i < last; i++ {
+			if p := int64(tr.samples[i].DecodeTime) + int64(tr.samples[i].CompositionOffset); p < minPTS {
+				minPTS = p
+			}
+		}
+		if minPTS < 0 {
+			minPTS = 0
+		}
+		seg.ept = uint64(minPTS)
+		seg.sapType = 1
+		if p := int64(tr.samples[first].DecodeTime) + int64(tr.samples[first].CompositionOffset); uint64(p) != seg.ept {
+			seg.sapType = 2 // leading samples present before the sync sample
+		}
+		if !tr.samples[first].Sync {
+			seg.sapType = 0
+		}
+		start := first
+		for i := first + 1; i <= last; i++ {
+			cut := i == last
+			if !cut && fragTicks > 0 {
+				cut = tr.samples[i].DecodeTime-tr.samples[start].DecodeTime >= fragTicks
+			}
+			if cut {
+				fr, err := buildFragment(tr, start, i, seq)
+				if err != nil {
+					return nil, err
+				}
+				seq++
+				seg.frags = append(seg.frags, fr)
+				seg.size += fr.size()
+				start = i
+			}
+		}
+		segs = append(segs, seg)
+	}
+	for k, seg := range segs {
+		end := trackEnd(tr)
+		if k+1 < len(segs) {
+			end = segs[k+1].ept
+		}
+		if end > seg.ept {
+			seg.dur = end - seg.ept
+		}
+	}
+	return segs, nil
+}
+
+// sidxFor builds a sidx for segments segs of tr; firstOffset is the bytes
+// between the end of the sidx and the first referenced byte.
+func sidxFor(tr *track, segs []*segInfo) *mp4.SidxBox {
+	sidx := &mp4.SidxBox{Version: 1, ReferenceID: tr.t.ID, Timescale: tr.t.Timescale, EarliestPresentationTime: segs[0].ept}
+	for _, s := range segs {
+		sidx.SidxRefs = append(sidx.SidxRefs, mp4.SidxRef{ReferencedSize: uint32(s.size), SubSegmentDuration: uint32(s.dur),
+			StartsWithSAP: 1, SAPType: s.sapType})
+	}
+	return sidx
+}
+
+// packageTrack writes one track and returns its representation.
+func packageTrack(ctx context.Context, out Output, tr *track, opts Options, res *Result, progress func(int64)) (*manifest.Representation, error) {
+	segs, err := planSegments(tr, opts)
+	if err != nil {
+		return nil, err
+	}
+	if len(segs) == 0 {
+		return nil, fmt.Errorf("%s: no segments", tr.id)
+	}
+	for _, s := range segs {
+		if s.size >= 1<<32 || s.dur >= 1<<32 {
+			return nil, fmt.Errorf("%s: a segment of %d bytes and %d ticks is too large for sidx; use a shorter --segment-duration", tr.id, s.size, s.dur)
+		}
+	}
+	movieDur := trackEnd(tr) * uint64(tr.in.File.Moov.Mvhd.Timescale) / uint64(tr.t.Timescale)
+	brands := []string{"dash", "msix"}
+	if opts.Layout == manifest.LayoutSingleFile {
+		brands = []string{"dash", "msdh"}
+	}
+	init, err := initSegment(tr, movieDur, brands)
+	if err != nil {
+		return nil, fmt.Errorf("%s: init segment: %w", tr.id, err)
+	}
+	rep := representation(tr, segs)
+	var buf []byte
+	writeFrags := func(w io.Writer, seg *segInfo) error {
+		for _, fr := range seg.frags {
+			var err error
+			if buf, err = readSamples(tr, fr.first, fr.last, buf); err != nil {
+				return err
+			}
+			for _, b := range [][]byte{fr.moof, fr.mdatHeader, buf} {
+				if _, err := w.Write(b); err != nil {
+					return err
+				}
+			}
+			progress(fr.dataSize)
+		}
+		return nil
+	}
+	if opts.Layout == manifest.LayoutSegments {
+		rep.InitURL = tr.id + "/init.mp4"
+		rep.SegmentURL = tr.id + "/seg-$Number%05d$.m4s"
+		rep.StartNumber = 1
+		if err := writeFile(out, rep.InitURL, res, func(w io.Writer) error { _, err := w.Write(init); return err }); err != nil {
+			return nil, err
+		}
+		styp, err := isobmff.AppendBox(nil, mp4.NewStyp("msdh", 0, []string{"msdh", "msix", "cmfs"}))
+		if err != nil {
+			return nil, err
+		}
+		for k, seg := range segs {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			sidx, err := isobmff.AppendBox(nil, sidxFor(tr, segs[k:k+1]))
+			if err != nil {
+				return nil, err
+			}
+			name := fmt.Sprintf("%s/seg-%05d.m4s", tr.id, k+1)
+			rep.Segments[k].Size = int64(len(styp)+len(sidx)) + seg.size
+			rep.Segments[k].IFrame = iframeRange(tr, seg, int64(len(styp)+len(sidx)))
+			err = writeFile(out, name, res, func(w io.Writer) error {
+				if _, err := w.Write(styp); err != nil {
+					return err
+				}
+				if _, err := w.Write(sidx); err != nil {
+					return err
+				}
+				return writeFrags(w, seg)
+			})
+			if err != nil {
+				return nil, err
+			}
+		}
+		return rep, nil
+	}
+	// Single file: ftyp+moov, one sidx, the fragments, mfra.
+	if len(segs) > maxSidxReferences {
+		return nil, fmt.Errorf("%s: %d segments exceed the %d references of one sidx; use a longer --segment-duration", tr.id, len(segs), maxSidxReferences)
+	}
+	sidx, err := isobmff.AppendBox(nil, sidxFor(tr, segs))
+	if err != nil {
+		return nil, err
+	}
+	rep.FileURL = tr.id + ".mp4"
+	rep.InitRange = manifest.ByteRange{First: 0, Last: int64(len(init)) - 1}
+	rep.IndexRange = manifest.ByteRange{First: int64(len(init)), Last: int64(len(init)+len(sidx)) - 1}
+	pos := int64(len(init) + len(sidx))
+	tfra := &mp4.TfraBox{Version: 1, TrackID: tr.t.ID}
+	for k, seg := range segs {
+		rep.Segments[k].Offset, rep.Segments[k].Size = pos, seg.size
+		rep.Segments[k].IFrame = iframeRange(tr, seg, 0)
+		for _, fr := range seg.frags {
+			if tr.samples[fr.first].Sync {
+				s := tr.samples[fr.first]
+				tfra.Entries = append(tfra.Entries, mp4.TfraEntry{Time: uint64(int64(s.DecodeTime) + int64(s.CompositionOffset)),
+					MoofOffset: uint64(pos), TrafNumber: 1, TrunNumber: 1, SampleNumber: 1})
+			}
+			pos += fr.size()
+		}
+	}
+	mfra := &mp4.MfraBox{}
+	if err := mfra.AddChild(tfra); err != nil {
+		return nil, err
+	}
+	mfro := &mp4.MfroBox{}
+	if err := mfra.AddChild(mfro); err != nil {
+		return nil, err
+	}
+	mfro.ParentSize = uint32(mfra.Size())
+	tail, err := isobmff.AppendBox(nil, mfra)
+	if err != nil {
+		return nil, err
+	}
+	err = writeFile(out, rep.FileURL, res, func(w io.Writer) error {
+		for _, b := range [][]byte{init, sidx} {
+			if _, err := w.Write(b); err != nil {
+				return err
+			}
+		}
+		for _, seg := range segs {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if err := writeFrags(w, seg); err != nil {
+				return err
+			}
+		}
+		_, err := w.Write(tail)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return rep, nil
+}
+
+// iframeRange is the byte range, relative to the segment start, from the
+// segment's first byte to the end of its first sample (the sync frame).
+func iframeRange(tr *track, seg *segInfo, lead int64) manifest.ByteRange {
+	if tr.kind != "video" || len(seg.frags) == 0 {
+		return manifest.ByteRange{}
+	}
+	fr := seg.frags[0]
+	end := lead + int64(len(fr.moof)+len(fr.mdatHeader)) + int64(tr.samples[fr.first].Size)
+	return manifest.ByteRange{First: 0, Last: end - 1}
+}
+
+// writeFile creates name in out, writes it through a buffer and records it.
+func writeFile(out Output, name string, res *Result, fill func(io.Writer) error) error {
+	wc, err := out.Create(name)
+	if err != nil {
+		return err
+	}
+	cw := &countWriter{w: wc}
+	bw := bufio.NewWriterSize(cw, 1<<20)
+	if err := fill(bw); err != nil {
+		wc.Close()
+		return fmt.Errorf("writing %s: %w", name, err)
+	}
+	if err := bw.Flush(); err != nil {
+		wc.Close()
+		return fmt.Errorf("writing %s: %w", name, err)
+	}
+	if err := wc.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", name, err)
+	}
+	res.Files = append(res.Files, name)
+	res.Bytes += cw.n
+	return nil
+}
+
+type countWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
