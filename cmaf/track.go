@@ -17,7 +17,7 @@ type Input struct {
 	// File is the opened input.
 	File *isobmff.File
 	// R reads the input's bytes.
-	R io.ReaderAt
+	R      io.ReaderAt
 	closer io.Closer
 }
 

@@ -318,4 +318,3 @@ func digest(t testing.TB, dir string, files []string) string {
 	}
 	return fmt.Sprintf("%x", h.Sum(nil))
 }
-
