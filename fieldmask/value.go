@@ -13,34 +13,42 @@ import (
 // copied in bulk (maps.Clone, slices.Clone) and then their nested
 // containers replaced by copies, which is faster than inserting key by key.
 func clone(v any) (any, error) {
-	var stack []any // copies whose nested containers still alias the source
-	root, err := cloneElem(v, &stack)
+	var st cloneStack
+	root, err := st.elem(v)
 	if err != nil {
 		return nil, err
 	}
-	for len(stack) > 0 {
-		c := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		switch c := c.(type) {
-		case map[string]any:
+	for len(st.maps) > 0 || len(st.arrays) > 0 {
+		if n := len(st.maps); n > 0 {
+			c := st.maps[n-1]
+			st.maps = st.maps[:n-1]
 			for k, e := range c {
 				if !isScalar(e) {
-					if c[k], err = cloneElem(e, &stack); err != nil {
+					if c[k], err = st.elem(e); err != nil {
 						return nil, err
 					}
 				}
 			}
-		case []any:
-			for i, e := range c {
-				if !isScalar(e) {
-					if c[i], err = cloneElem(e, &stack); err != nil {
-						return nil, err
-					}
+			continue
+		}
+		c := st.arrays[len(st.arrays)-1]
+		st.arrays = st.arrays[:len(st.arrays)-1]
+		for i, e := range c {
+			if !isScalar(e) {
+				if c[i], err = st.elem(e); err != nil {
+					return nil, err
 				}
 			}
 		}
 	}
 	return root, nil
+}
+
+// cloneStack holds the copies whose nested containers still alias the
+// source.
+type cloneStack struct {
+	maps   []map[string]any
+	arrays [][]any
 }
 
 // isScalar reports whether v is a JSON scalar that can be shared as is.
@@ -52,23 +60,23 @@ func isScalar(v any) bool {
 	return false
 }
 
-// cloneElem copies a scalar, or makes a shallow copy of a container and
-// queues it for its nested containers.
-func cloneElem(e any, stack *[]any) (any, error) {
+// elem copies a scalar, or makes a shallow copy of a container and queues
+// it for its nested containers.
+func (st *cloneStack) elem(e any) (any, error) {
 	switch x := e.(type) {
 	case map[string]any:
 		if x == nil {
 			return x, nil
 		}
 		c := maps.Clone(x)
-		*stack = append(*stack, c)
+		st.maps = append(st.maps, c)
 		return c, nil
 	case []any:
 		if x == nil {
 			return x, nil
 		}
 		c := slices.Clone(x)
-		*stack = append(*stack, c)
+		st.arrays = append(st.arrays, c)
 		return c, nil
 	case nil, bool, string, float64, float32, int, int8, int16, int32, int64,
 		uint, uint8, uint16, uint32, uint64, json.Number:
