@@ -2,10 +2,16 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/mp4pkg/mp4pkg/fieldmask"
+	"github.com/mp4pkg/mp4pkg/internal/testmedia"
+	"github.com/mp4pkg/mp4pkg/isobmff"
 )
 
 const maskScript = `{"format":"ttal","formatVersion":"1.0","scriptType":"asRecorded","language":"fr-FR",
@@ -177,5 +183,42 @@ func TestWriteFieldMaskJSON(t *testing.T) {
 		t.Error("malformed mask accepted")
 	} else if _, ok := err.(usageError); !ok {
 		t.Errorf("error %v is not a usage error", err)
+	}
+}
+
+// TestInspectTrackSummaryMask checks the pre-built inspect mask against the
+// inspect JSON model and a real file.
+func TestInspectTrackSummaryMask(t *testing.T) {
+	m := fieldmask.InspectTrackSummary
+	if err := fieldmask.ValidateType(m, reflect.TypeFor[isobmff.File](), fieldmask.Read); err != nil {
+		t.Fatal(err)
+	}
+	f, err := isobmff.OpenFile(filepath.Join(testmedia.RepoRoot(), "testdata", "avc_aac.mp4"))
+	if err != nil {
+		t.Skip(err)
+	}
+	var b bytes.Buffer
+	if err := writeFieldMaskJSON(&b, f, m.String()); err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Tracks []map[string]any `json:"tracks"`
+	}
+	if err := json.Unmarshal(b.Bytes(), &got); err != nil || len(got.Tracks) != 2 {
+		t.Fatalf("%v: %s", err, b.String())
+	}
+	allowed := map[string]bool{}
+	for _, p := range m.Paths() {
+		allowed[strings.TrimPrefix(p, "tracks.")] = true
+	}
+	for _, tr := range got.Tracks {
+		if tr["codec"] == nil || tr["timescale"] == nil {
+			t.Errorf("track summary lacks codec or timescale: %v", tr)
+		}
+		for k := range tr {
+			if !allowed[k] {
+				t.Errorf("unmasked member %q in %v", k, tr)
+			}
+		}
 	}
 }
