@@ -1,6 +1,9 @@
 package ttal
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Decoding of the model, member by member; key names come from keys.go.
 
@@ -24,7 +27,9 @@ func (d *decoder) script(s *Script) error {
 		case keyFormat:
 			s.Format, err = d.str()
 		case keyFormatVersion:
-			s.FormatVersion, err = d.str()
+			if s.FormatVersion, err = d.str(); err == nil && !validVersion(s.FormatVersion) {
+				err = d.fail(d.val, "%q is not a MAJOR.MINOR version", s.FormatVersion)
+			}
 		case keyScriptType:
 			var v string
 			if v, err = d.str(); err == nil {
@@ -334,4 +339,10 @@ func (d *decoder) anchor(a *Anchor) error {
 		}
 		return err
 	})
+}
+
+// validVersion reports whether v is MAJOR.MINOR in decimal digits.
+func validVersion(v string) bool {
+	major, minor, ok := strings.Cut(v, ".")
+	return ok && major != "" && minor != "" && isDigits(major) && isDigits(minor) && len(v) <= 16
 }

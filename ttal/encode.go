@@ -76,6 +76,12 @@ func (e *encoder) str(k, v string) {
 	}
 }
 
+// req writes a required string member, even when empty.
+func (e *encoder) req(k, v string) {
+	e.key(k)
+	e.quote(v)
+}
+
 func (e *encoder) int(k string, v int64) {
 	e.key(k)
 	e.b = strconv.AppendInt(e.b, v, 10)
@@ -182,11 +188,11 @@ func (e *encoder) list(k string, n int, always bool, write func(i int)) {
 
 func (e *encoder) script(s *Script) {
 	e.open('{')
-	e.str(keyFormat, s.Format)
-	e.str(keyFormatVersion, s.FormatVersion)
-	e.str(keyScriptType, string(s.ScriptType))
+	e.req(keyFormat, s.Format)
+	e.req(keyFormatVersion, s.FormatVersion)
+	e.req(keyScriptType, string(s.ScriptType))
 	e.strings(keyScriptRepresents, s.Represents)
-	e.str(keyLanguage, s.Language)
+	e.req(keyLanguage, s.Language)
 	e.str(keyLanguageSource, s.LanguageSource)
 	if t := s.Title; t != nil {
 		e.key(keyTitle)
@@ -220,7 +226,7 @@ func (e *encoder) script(s *Script) {
 	e.list(keyCharacters, len(s.Characters), false, func(i int) {
 		c := &s.Characters[i]
 		e.open('{')
-		e.str(keyID, c.ID)
+		e.req(keyID, c.ID)
 		e.str(keyName, c.Name)
 		e.str(keyTalent, c.Talent)
 		e.str(keyColor, c.Color)
@@ -257,7 +263,7 @@ func (e *encoder) timing(t *Timing) {
 
 func (e *encoder) event(ev *Event) {
 	e.open('{')
-	e.str(keyID, ev.ID)
+	e.req(keyID, ev.ID)
 	e.int(keyStart, ev.Start)
 	e.int(keyEnd, ev.End)
 	e.strings(keyCharacterIDs, ev.CharacterIDs)
@@ -267,10 +273,9 @@ func (e *encoder) event(ev *Event) {
 	e.list(keyTexts, len(ev.Texts), true, func(i int) {
 		t := &ev.Texts[i]
 		e.open('{')
-		e.str(keyLang, t.Lang)
+		e.req(keyLang, t.Lang)
 		e.str(keyLangSrc, t.LangSrc)
-		e.key(keyText)
-		e.quote(t.Text)
+		e.req(keyText, t.Text)
 		e.list(keyAnchors, len(t.Anchors), false, func(i int) {
 			a := &t.Anchors[i]
 			e.open('{')

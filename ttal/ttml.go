@@ -84,7 +84,9 @@ func readTTML(data []byte, opt ReadOptions) (*Script, error) {
 		if len(s.Represents) == 0 {
 			s.Represents = []string{"visual.text"}
 		}
-		r.paragraphs(body)
+		if err := r.paragraphs(body); err != nil {
+			return nil, err
+		}
 	}
 	return s, nil
 }
@@ -238,10 +240,12 @@ func (r *ttmlReader) newEvent(n *xnode) *Event {
 // one per stretch of time in which its visible text stays the same (timed
 // spans and <set> display changes split it), or to a text of the event named
 // by its ttal:event when this package wrote the document.
-func (r *ttmlReader) paragraphs(n *xnode) {
+func (r *ttmlReader) paragraphs(n *xnode) error {
 	for _, c := range n.elems(nsTT, "") {
 		if c.name.Local != "p" {
-			r.paragraphs(c)
+			if err := r.paragraphs(c); err != nil {
+				return err
+			}
 			continue
 		}
 		if _, ok := r.times.active[c]; !ok {
@@ -260,19 +264,26 @@ func (r *ttmlReader) paragraphs(n *xnode) {
 			e.Texts = append(e.Texts, r.text(c, e))
 			continue
 		}
-		r.segments(c)
+		if err := r.segments(c); err != nil {
+			return err
+		}
 	}
+	return nil
 }
+
+// MaxParagraphChanges bounds the times at which one <p> of plain TTML may
+// change (each change makes an event and a pass over the paragraph).
+const MaxParagraphChanges = 4096
 
 // segments splits a <p> at the times its active content changes (one event
 // per TTML intermediate synchronic document in which it shows text).
-func (r *ttmlReader) segments(p *xnode) {
+func (r *ttmlReader) segments(p *xnode) error {
 	pa := r.times.active[p]
 	end := pa.end
 	if end == nil {
 		end = r.times.last() // an indefinite paragraph lasts to the document's last event
 		if end == nil || end.Cmp(pa.begin) <= 0 {
-			return
+			return nil
 		}
 	}
 	cuts := []*big.Rat{pa.begin}
@@ -290,6 +301,9 @@ func (r *ttmlReader) segments(p *xnode) {
 	}
 	walk(p)
 	cuts = append(cuts, end)
+	if len(cuts) > MaxParagraphChanges {
+		return p.errAt("more than %d timing changes in one paragraph", MaxParagraphChanges)
+	}
 	sort.Slice(cuts, func(i, j int) bool { return cuts[i].Cmp(cuts[j]) < 0 })
 	for i := 0; i+1 < len(cuts); i++ {
 		at := cuts[i]
@@ -310,6 +324,7 @@ func (r *ttmlReader) segments(p *xnode) {
 		e.Texts = append(e.Texts, r.text(p, e))
 		e.Texts[0].Text, e.Texts[0].Anchors = text, nil
 	}
+	return nil
 }
 
 // displayed reports whether n is shown at time at: tts:display="none"

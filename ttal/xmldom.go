@@ -34,6 +34,7 @@ type xnode struct {
 	parent    *xnode
 	line, col int
 	index     int // among same-name siblings, 1-based
+	counts    map[xml.Name]int
 }
 
 func (n *xnode) isText() bool { return n.name.Local == "" }
@@ -91,12 +92,13 @@ func (n *xnode) first(space, local string) *xnode {
 	return nil
 }
 
-// path returns the element path of n, e.g. "tt/body/div[2]/p".
+// path returns the element path of n, e.g. "tt/body/div[2]/p" (the
+// position is given from the second same-name sibling on).
 func (n *xnode) path() string {
 	var parts []string
 	for m := n; m != nil; m = m.parent {
 		p := m.name.Local
-		if m.index > 1 || (m.parent != nil && len(m.parent.elems(m.name.Space, m.name.Local)) > 1) {
+		if m.index > 1 {
 			p += "[" + strconv.Itoa(m.index) + "]"
 		}
 		parts = append(parts, p)
@@ -174,12 +176,11 @@ func parseXML(data []byte) (*xmlDoc, error) {
 			} else {
 				p := stack[len(stack)-1]
 				n.parent = p
-				n.index = 1
-				for _, c := range p.children {
-					if c.name == n.name {
-						n.index++
-					}
+				if p.counts == nil {
+					p.counts = map[xml.Name]int{}
 				}
+				p.counts[n.name]++
+				n.index = p.counts[n.name]
 				p.children = append(p.children, n)
 			}
 			stack = append(stack, n)
