@@ -155,32 +155,8 @@ var (
 // ContentProtection elements of its AdaptationSet.
 func representation(r *manifest.Representation, layout string) (representationXML, []contentProtectionXML, span, error) {
 	rep := representationXML{ID: r.ID, Bandwidth: r.Bandwidth, Codecs: r.Codec}
-	switch {
-	case r.Kind != manifest.KindVideo && r.Kind != manifest.KindAudio && r.Kind != manifest.KindText:
-		return rep, nil, span{}, fmt.Errorf("unknown kind %q", r.Kind)
-	case r.Codec == "":
-		return rep, nil, span{}, errors.New("no codecs string")
-	case r.Timescale == 0:
-		return rep, nil, span{}, errors.New("timescale is 0")
-	case r.Bandwidth <= 0:
-		return rep, nil, span{}, fmt.Errorf("bandwidth %d is not positive", r.Bandwidth)
-	case r.Width < 0 || r.Height < 0 || r.SampleRate < 0 || r.Channels < 0:
-		return rep, nil, span{}, errors.New("negative size, sample rate or channel count")
-	}
-	if r.Kind == manifest.KindVideo {
-		if r.FrameRate != "" && !frameRatePattern.MatchString(r.FrameRate) {
-			return rep, nil, span{}, fmt.Errorf("frame rate %q is not N or N/D", r.FrameRate)
-		}
-		if r.SAR != "" && !ratioPattern.MatchString(r.SAR) {
-			return rep, nil, span{}, fmt.Errorf("sample aspect ratio %q is not N:M", r.SAR)
-		}
-		rep.Width, rep.Height, rep.FrameRate, rep.SAR = r.Width, r.Height, r.FrameRate, r.SAR
-	}
-	if r.Kind == manifest.KindAudio {
-		rep.AudioSamplingRate = r.SampleRate
-		if r.Channels > 0 {
-			rep.AudioChannelConfiguration = &descriptorXML{SchemeIDURI: schemeChannels, Value: strconv.Itoa(r.Channels)}
-		}
+	if err := check(r); err != nil {
+		return rep, nil, span{}, err
 	}
 	cps, err := contentProtection(r.Encryption)
 	if err != nil {
@@ -190,26 +166,21 @@ func representation(r *manifest.Representation, layout string) (representationXM
 	if err != nil {
 		return rep, nil, span{}, err
 	}
+	switch r.Kind {
+	case manifest.KindVideo:
+		rep.Width, rep.Height, rep.FrameRate, rep.SAR = r.Width, r.Height, r.FrameRate, r.SAR
+	case manifest.KindAudio:
+		rep.AudioSamplingRate = r.SampleRate
+		if r.Channels > 0 {
+			rep.AudioChannelConfiguration = &descriptorXML{SchemeIDURI: schemeChannels, Value: strconv.Itoa(r.Channels)}
+		}
+	}
 	if layout == manifest.LayoutSingleFile {
-		if r.FileURL == "" {
-			return rep, nil, span{}, errors.New("no FileURL for layout single-file")
-		}
-		init, err := rangeAttr("init", r.InitRange)
-		if err != nil {
-			return rep, nil, span{}, err
-		}
-		index, err := rangeAttr("index", r.IndexRange)
-		if err != nil {
-			return rep, nil, span{}, err
-		}
 		rep.BaseURL = r.FileURL
-		rep.SegmentBase = &segmentBaseXML{Timescale: r.Timescale, IndexRange: index, Initialization: &rangedURL{Range: init}}
-		return rep, cps, t, nil
+		rep.SegmentBase, err = segmentBase(r)
+		return rep, cps, t, err
 	}
 	start, err := numbering(r)
-	if err != nil {
-		return rep, nil, span{}, err
-	}
 	rep.SegmentTemplate = &segmentTemplateXML{
 		Timescale:      r.Timescale,
 		Initialization: r.InitURL,
@@ -217,7 +188,44 @@ func representation(r *manifest.Representation, layout string) (representationXM
 		StartNumber:    start,
 		Timeline:       runs,
 	}
-	return rep, cps, t, nil
+	return rep, cps, t, err
+}
+
+// check refuses representation fields that the MPD cannot carry.
+func check(r *manifest.Representation) error {
+	switch {
+	case r.Kind != manifest.KindVideo && r.Kind != manifest.KindAudio && r.Kind != manifest.KindText:
+		return fmt.Errorf("unknown kind %q", r.Kind)
+	case r.Codec == "":
+		return errors.New("no codecs string")
+	case r.Timescale == 0:
+		return errors.New("timescale is 0")
+	case r.Bandwidth <= 0:
+		return fmt.Errorf("bandwidth %d is not positive", r.Bandwidth)
+	case r.Width < 0 || r.Height < 0 || r.SampleRate < 0 || r.Channels < 0:
+		return errors.New("negative size, sample rate or channel count")
+	case r.Kind == manifest.KindVideo && r.FrameRate != "" && !frameRatePattern.MatchString(r.FrameRate):
+		return fmt.Errorf("frame rate %q is not N or N/D", r.FrameRate)
+	case r.Kind == manifest.KindVideo && r.SAR != "" && !ratioPattern.MatchString(r.SAR):
+		return fmt.Errorf("sample aspect ratio %q is not N:M", r.SAR)
+	}
+	return nil
+}
+
+// segmentBase points at the single file's init segment and sidx.
+func segmentBase(r *manifest.Representation) (*segmentBaseXML, error) {
+	if r.FileURL == "" {
+		return nil, errors.New("no FileURL for layout single-file")
+	}
+	init, err := rangeAttr("init", r.InitRange)
+	if err != nil {
+		return nil, err
+	}
+	index, err := rangeAttr("index", r.IndexRange)
+	if err != nil {
+		return nil, err
+	}
+	return &segmentBaseXML{Timescale: r.Timescale, IndexRange: index, Initialization: &rangedURL{Range: init}}, nil
 }
 
 // numbering checks that $Number$ addresses every segment of r and returns
