@@ -59,7 +59,7 @@ func buildFragment(tr *track, first, last int, seq uint32) (*fragment, error) {
 	if anyCTO {
 		trun.Flags |= mp4.TrunSampleCompositionTimeOffsetPresentFlag
 	}
-	tfhd := mp4.CreateTfhd(tr.t.ID)
+	tfhd := mp4.CreateTfhd(outTrackID)
 	tfhd.Flags = 0x020000 // default-base-is-moof
 	tfdt := mp4.CreateTfdt(tr.samples[first].DecodeTime)
 	tfdt.Version = 1

@@ -8,6 +8,11 @@ import (
 	"github.com/mp4pkg/mp4pkg/isobmff"
 )
 
+// outTrackID is the track_ID of every output track: each CMAF track file
+// holds one track, and Shaka Packager 3.4.2 crashes on fragmented audio
+// whose only track has another ID.
+const outTrackID = 1
+
 // rawBox is a box written from bytes the project holds (a copied stsd, a
 // constant dinf): an mp4ff UnknownBox, encoded by isobmff.AppendBox.
 func rawBox(typ string, payload []byte) mp4.Box {
@@ -68,12 +73,13 @@ func initSegment(tr *track, duration uint64, extraBrands []string) ([]byte, erro
 	moov := mp4.NewMoovBox()
 	mvhd := mp4.CreateMvhd()
 	mvhd.Timescale = in.Mvhd.Timescale
-	mvhd.NextTrackID = tr.t.ID + 1
+	mvhd.NextTrackID = outTrackID + 1
 	moov.AddChild(mvhd)
 
 	trak := mp4.NewTrakBox()
-	tkhd := *tr.t.Trak.Tkhd
+	tkhd := *tr.t.Trak.Tkhd // a copy: the input's box stays as read
 	tkhd.Duration, tkhd.CreationTime, tkhd.ModificationTime = 0, 0, 0
+	tkhd.TrackID = outTrackID
 	tkhd.Flags = 0x3 // enabled, in movie
 	trak.AddChild(&tkhd)
 	if len(tr.t.EditList) > 0 {
@@ -118,7 +124,7 @@ func initSegment(tr *track, duration uint64, extraBrands []string) ([]byte, erro
 
 	mvex := mp4.NewMvexBox()
 	mvex.AddChild(&mp4.MehdBox{Version: 1, FragmentDuration: int64(duration)})
-	mvex.AddChild(&mp4.TrexBox{TrackID: tr.t.ID, DefaultSampleDescriptionIndex: 1})
+	mvex.AddChild(&mp4.TrexBox{TrackID: outTrackID, DefaultSampleDescriptionIndex: 1})
 	moov.AddChild(mvex)
 
 	out, err := isobmff.AppendBox(nil, ftyp)

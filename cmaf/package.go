@@ -177,7 +177,7 @@ func planSegments(tr *track, opts Options) ([]*segInfo, error) {
 // sidxFor builds a sidx for segments segs of tr; firstOffset is the bytes
 // between the end of the sidx and the first referenced byte.
 func sidxFor(tr *track, segs []*segInfo) *mp4.SidxBox {
-	sidx := &mp4.SidxBox{Version: 1, ReferenceID: tr.t.ID, Timescale: tr.t.Timescale, EarliestPresentationTime: segs[0].ept}
+	sidx := &mp4.SidxBox{Version: 1, ReferenceID: outTrackID, Timescale: tr.t.Timescale, EarliestPresentationTime: segs[0].ept}
 	for _, s := range segs {
 		sidx.SidxRefs = append(sidx.SidxRefs, mp4.SidxRef{ReferencedSize: uint32(s.size), SubSegmentDuration: uint32(s.dur),
 			StartsWithSAP: 1, SAPType: s.sapType})
@@ -274,7 +274,7 @@ func packageTrack(ctx context.Context, out Output, tr *track, opts Options, res 
 	rep.InitRange = manifest.ByteRange{First: 0, Last: int64(len(init)) - 1}
 	rep.IndexRange = manifest.ByteRange{First: int64(len(init)), Last: int64(len(init)+len(sidx)) - 1}
 	pos := int64(len(init) + len(sidx))
-	tfra := &mp4.TfraBox{Version: 1, TrackID: tr.t.ID}
+	tfra := &mp4.TfraBox{Version: 1, TrackID: outTrackID}
 	for k, seg := range segs {
 		rep.Segments[k].Offset, rep.Segments[k].Size = pos, seg.size
 		rep.Segments[k].IFrame = iframeRange(tr, seg, 0)
