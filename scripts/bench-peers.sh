@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# bench-peers.sh packages the same generated >= 1 GB 1080p file (made by
+# gen-large.sh) with mp4pkg and with Shaka Packager 3.4.2: 4 s segments,
+# DASH + HLS, clear. It reports wall time, CPU time and peak RSS
+# (/usr/bin/time) as medians of RUNS runs (default 3), `cat in > out` as the
+# I/O floor, the ratios mp4pkg/Shaka from the same run, and the peak RSS of
+# mp4pkg on a 2x larger input (memory must stay bounded by a segment).
+#   SHAKA_PACKAGER=path/to/packager-linux-x64 bash scripts/bench-peers.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+work=${BENCH_WORK:-bench-work}
+runs=${RUNS:-3}
+big=$work/large-1080p.mp4
+big2=$work/large2-1080p.mp4
+shaka=${SHAKA_PACKAGER:-.ci/tools/package/bin/packager-linux-x64}
+if [[ ! -x $shaka ]]; then
+  echo "Shaka Packager not found at $shaka: set SHAKA_PACKAGER (see .ci/run)" >&2
+  exit 1
+fi
+bash scripts/gen-large.sh "$big" "${BENCH_MIN_MB:-1100}"
+go build -o "$work/mp4pkg" ./cmd/mp4pkg
+size=$(stat -c %s "$big")
+echo "input: $big, $size bytes"
+
+# measure NAME CMD... : runs CMD $runs times, keeps "wall cpu rss_kb" lines.
+measure() {
+  local name=$1; shift
+  : > "$work/$name.times"
+  for ((i = 1; i <= runs; i++)); do
+    rm -rf "$work/out-$name"
+    mkdir -p "$work/out-$name"
+    /usr/bin/time -f "%e %U %S %M" -o "$work/$name.t" "$@" > /dev/null 2> "$work/$name.log" || { cat "$work/$name.log" >&2; exit 1; }
+    awk '{printf "%s %.2f %s\n", $1, $2 + $3, $4}' "$work/$name.t" >> "$work/$name.times"
+  done
+  sort -n "$work/$name.times" | awk -v n="$name" -v r="$runs" 'NR == int((r + 1) / 2) {printf "%-8s wall %6.2f s  cpu %6.2f s  peak RSS %7.1f MB\n", n, $1, $2, $3 / 1024}'
+}
+median() { sort -n -k"$2" "$work/$1.times" | awk -v r="$runs" -v k="$2" 'NR == int((r + 1) / 2) {print $k}'; }
+
+cd_out() { echo "$work/out-$1"; }
+measure cat sh -c "cat '$big' > '$work/out-cat/copy.mp4'"
+measure mp4pkg "$work/mp4pkg" package --quiet --force -o "$work/out-mp4pkg" --segment-duration 4s "$big"
+o=$(cd_out shaka)
+measure shaka "$shaka" \
+  "in=$big,stream=video,init_segment=$o/video/init.mp4,segment_template=$o/video/seg-\$Number%05d\$.m4s,playlist_name=video/playlist.m3u8,iframe_playlist_name=video/iframes.m3u8" \
+  "in=$big,stream=audio,init_segment=$o/audio/init.mp4,segment_template=$o/audio/seg-\$Number%05d\$.m4s,playlist_name=audio/playlist.m3u8,hls_group_id=audio,hls_name=audio" \
+  --segment_duration 4 --generate_static_live_mpd --mpd_output "$o/manifest.mpd" --hls_master_playlist_output "$o/master.m3u8" --quiet
+awk -v a="$(median mp4pkg 1)" -v b="$(median shaka 1)" -v c="$(median mp4pkg 3)" -v d="$(median shaka 3)" \
+  'BEGIN {printf "ratio mp4pkg/shaka: wall %.2f  peak RSS %.2f\n", a / b, c / d}'
+
+# Memory bound: a 2x larger input must not grow peak RSS by 10 % or more.
+bash scripts/gen-large.sh "$big2" "$(( ${BENCH_MIN_MB:-1100} * 2 ))"
+rm -rf "$work/out-big2"
+/usr/bin/time -f "%e %M" -o "$work/big2.t" "$work/mp4pkg" package --quiet --force -o "$work/out-big2" --segment-duration 4s "$big2"
+awk -v r1="$(median mp4pkg 3)" '{printf "mp4pkg on %s: wall %.2f s, peak RSS %.1f MB (%.1f%% of the 1x run)\n", "2x input", $1, $2 / 1024, 100 * $2 / r1}' "$work/big2.t"
+rm -rf "$work"/out-*
