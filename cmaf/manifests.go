@@ -41,4 +41,3 @@ func WriteManifests(out Output, res *Result, withDASH, withHLS bool) error {
 	}
 	return nil
 }
-

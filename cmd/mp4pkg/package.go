@@ -249,4 +249,3 @@ func (p *progressBar) done() {
 		fmt.Fprint(p.w, "\r\033[K")
 	}
 }
-
