@@ -90,10 +90,13 @@ func buildFragment(tr *track, first, last int, seq uint32) (*fragment, error) {
 	return fr, nil
 }
 
-// readSamples reads the bytes of samples [first, last) of tr into buf
-// (grown as needed), coalescing contiguous samples into single reads.
-func readSamples(tr *track, first, last int, buf []byte) ([]byte, error) {
-	buf = buf[:0]
+// copyBufferSize is the size of the buffer sample bytes pass through: the
+// memory a packaging run needs for media data, whatever the segment size.
+const copyBufferSize = 4 << 20
+
+// copySamples copies the bytes of samples [first, last) of tr to w through
+// buf, coalescing contiguous samples into large reads.
+func copySamples(w io.Writer, tr *track, first, last int, buf []byte) error {
 	for i := first; i < last; {
 		start := tr.samples[i].Offset
 		end := start + int64(tr.samples[i].Size)
@@ -102,18 +105,17 @@ func readSamples(tr *track, first, last int, buf []byte) ([]byte, error) {
 			end += int64(tr.samples[j].Size)
 			j++
 		}
-		n := len(buf)
-		need := n + int(end-start)
-		if cap(buf) < need {
-			nb := make([]byte, n, need+need/4)
-			copy(nb, buf)
-			buf = nb
-		}
-		buf = buf[:need]
-		if _, err := tr.in.R.ReadAt(buf[n:], start); err != nil && err != io.EOF {
-			return nil, fmt.Errorf("%s: reading samples %d-%d of track %d: %w", tr.in.Name, i+1, j, tr.t.ID, err)
+		for pos := start; pos < end; {
+			n := min(int64(len(buf)), end-pos)
+			if _, err := tr.in.R.ReadAt(buf[:n], pos); err != nil && err != io.EOF {
+				return fmt.Errorf("%s: reading samples %d-%d of track %d: %w", tr.in.Name, i+1, j, tr.t.ID, err)
+			}
+			if _, err := w.Write(buf[:n]); err != nil {
+				return err
+			}
+			pos += n
 		}
 		i = j
 	}
-	return buf, nil
+	return nil
 }

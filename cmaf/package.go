@@ -209,17 +209,16 @@ func packageTrack(ctx context.Context, out Output, tr *track, opts Options, res 
 		return nil, fmt.Errorf("%s: init segment: %w", tr.id, err)
 	}
 	rep := representation(tr, segs)
-	var buf []byte
+	buf := make([]byte, copyBufferSize)
 	writeFrags := func(w io.Writer, seg *segInfo) error {
 		for _, fr := range seg.frags {
-			var err error
-			if buf, err = readSamples(tr, fr.first, fr.last, buf); err != nil {
-				return err
-			}
-			for _, b := range [][]byte{fr.moof, fr.mdatHeader, buf} {
+			for _, b := range [][]byte{fr.moof, fr.mdatHeader} {
 				if _, err := w.Write(b); err != nil {
 					return err
 				}
+			}
+			if err := copySamples(w, tr, fr.first, fr.last, buf); err != nil {
+				return err
 			}
 			progress(fr.dataSize)
 		}
