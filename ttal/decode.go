@@ -50,19 +50,16 @@ func (d *decoder) script(s *Script) error {
 		case keyTiming:
 			err = d.timing(&s.Timing)
 		case keyLineage:
-			s.Lineage = []LineageEntry{}
 			err = d.array(func(int) error {
 				s.Lineage = append(s.Lineage, LineageEntry{})
 				return d.lineage(&s.Lineage[len(s.Lineage)-1])
 			})
 		case keyCharacters:
-			s.Characters = []Character{}
 			err = d.array(func(int) error {
 				s.Characters = append(s.Characters, Character{})
 				return d.character(&s.Characters[len(s.Characters)-1])
 			})
 		case keyShotChanges:
-			s.ShotChanges = []int64{}
 			err = d.array(func(int) error {
 				v, err := d.int(0, MaxFrame)
 				s.ShotChanges = append(s.ShotChanges, v)
@@ -263,7 +260,6 @@ func (d *decoder) event(e *Event) error {
 				return d.text(&e.Texts[len(e.Texts)-1])
 			})
 		case keyAnnotations:
-			e.Annotations = []Annotation{}
 			err = d.array(func(int) error {
 				var a Annotation
 				err := d.pair(keyCategory, keyText, &a.Category, &a.Text, &a.Unknown)
@@ -271,7 +267,6 @@ func (d *decoder) event(e *Event) error {
 				return err
 			})
 		case keyDescriptions:
-			e.Descriptions = []Description{}
 			err = d.array(func(int) error {
 				var x Description
 				err := d.pair(keyType, keyText, &x.Type, &x.Text, &x.Unknown)
@@ -312,7 +307,6 @@ func (d *decoder) text(t *Text) error {
 		case keyText:
 			t.Text, err = d.str()
 		case keyAnchors:
-			t.Anchors = []Anchor{}
 			err = d.array(func(int) error {
 				var a Anchor
 				err := d.anchor(&a)

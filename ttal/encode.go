@@ -3,6 +3,7 @@ package ttal
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"strconv"
 	"unicode/utf8"
@@ -14,6 +15,9 @@ import (
 // a final newline. Decoding canonical JSON and marshalling it again gives the
 // same bytes.
 func (s *Script) Marshal() []byte {
+	if s == nil {
+		return []byte("null\n")
+	}
 	e := &encoder{b: make([]byte, 0, 256+len(s.Events)*256)}
 	e.script(s)
 	e.b = append(e.b, '\n')
@@ -22,6 +26,9 @@ func (s *Script) Marshal() []byte {
 
 // Encode writes the canonical JSON of s (see [Script.Marshal]) to w.
 func (s *Script) Encode(w io.Writer) error {
+	if s == nil {
+		return fmt.Errorf("%w: nil script", ErrInvalid)
+	}
 	_, err := w.Write(s.Marshal())
 	return err
 }

@@ -68,3 +68,35 @@ func ExampleFrameRate_TimecodeOf() {
 	fmt.Println(tc, f)
 	// Output: 00:10:00;00 1800
 }
+
+func ExampleValidate() {
+	s := ttal.New(ttal.TranslatedTranscript, "fr-FR", ttal.Rate24)
+	s.Events = append(s.Events,
+		ttal.Event{ID: "e1", Start: 0, End: 12, Texts: []ttal.Text{{Lang: "fr-FR", LangSrc: "en", Text: "Vite !"}}},
+		ttal.Event{ID: "e2", Start: 13, End: 60, Texts: []ttal.Text{{Lang: "fr-FR", LangSrc: "en", Text: "On y va."}}})
+	for _, f := range ttal.Validate(s, ttal.ProfileNetflixSubtitle) {
+		fmt.Println(f)
+	}
+	// Output:
+	// error   netflix.min-duration event e1 at 00:00:00:00: lasts 12 frames (0.500 s), minimum is 20 frames (5/6 s)
+	// error   netflix.min-gap event e2 at 00:00:00:13: starts 1 frame(s) after event e1 ends, minimum gap is 2 frames
+}
+
+func ExampleConvert() {
+	srt := "1\n00:00:01,000 --> 00:00:02,500\n<i>Hello</i> there\n"
+	out, loss, err := ttal.Convert([]byte(srt), ttal.FormatSRT, ttal.FormatVTT, ttal.ConvertOptions{
+		Read: ttal.ReadOptions{FrameRate: ttal.Rate24, Language: "en"}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Print(string(out))
+	fmt.Println(loss)
+	// Output:
+	// WEBVTT
+	//
+	// 1
+	// 00:00:01.000 --> 00:00:02.500
+	// <i>Hello</i> there
+	// dropped 2 lineage entries
+}

@@ -143,6 +143,9 @@ func Write(w io.Writer, s *Script, f Format, opt WriteOptions) (loss Loss, err e
 			loss, err = nil, fmt.Errorf("writing %s: internal error: %v", f, p)
 		}
 	}()
+	if s == nil {
+		return nil, fmt.Errorf("%w: nil script", ErrInvalid)
+	}
 	loss = Loss{}
 	var data []byte
 	switch f {

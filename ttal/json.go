@@ -30,6 +30,7 @@ type DecodeError struct {
 	Msg          string
 }
 
+// Error formats the error as "path: message (line L, col C)".
 func (e *DecodeError) Error() string {
 	p := e.Path
 	if p == "" {
@@ -537,8 +538,10 @@ func (d *decoder) lang(allowEmpty bool) (string, error) {
 	return s, nil
 }
 
+// strings reads an array of strings; an empty array leaves *dst nil, as
+// the encoder omits empty optional arrays.
 func (d *decoder) strings(dst *[]string) error {
-	*dst = []string{}
+	*dst = nil
 	return d.array(func(int) error {
 		s, err := d.str()
 		*dst = append(*dst, s)

@@ -47,6 +47,9 @@ func Convert(data []byte, from, to Format, opt ConvertOptions) ([]byte, Loss, er
 // adaptation (PreRecording) made by tool. If s has no lineage yet, an entry
 // for s itself is added first so that the new entry can name its parent.
 func (s *Script) Derive(t ScriptType, lang, tool string) *Script {
+	if s == nil {
+		return nil
+	}
 	d := s.clone()
 	if lang != "" && lang != d.Language {
 		d.LanguageSource, d.Language = d.Language, lang
@@ -116,6 +119,7 @@ type Change struct {
 	Detail  string     `json:"detail,omitempty"`
 }
 
+// String formats the change as "kind id: detail".
 func (c Change) String() string {
 	if c.Detail == "" {
 		return fmt.Sprintf("%s %s", c.Kind, c.EventID)
@@ -128,6 +132,12 @@ func (c Change) String() string {
 // removed or changed) and reassigned (speakers changed). Changes are in
 // the order of the events of b, removals last.
 func Diff(a, b *Script) []Change {
+	if a == nil {
+		a = &Script{}
+	}
+	if b == nil {
+		b = &Script{}
+	}
 	old := make(map[string]*Event, len(a.Events))
 	for i := range a.Events {
 		old[a.Events[i].ID] = &a.Events[i]

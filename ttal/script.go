@@ -163,6 +163,9 @@ type Members []Member
 // Text returns the event's text in language lang (exact tag match, then
 // primary-language match), or nil.
 func (e *Event) Text(lang string) *Text {
+	if e == nil {
+		return nil
+	}
 	for i := range e.Texts {
 		if e.Texts[i].Lang == lang {
 			return &e.Texts[i]
@@ -179,6 +182,9 @@ func (e *Event) Text(lang string) *Text {
 
 // Character returns the character with the given id, or nil.
 func (s *Script) Character(id string) *Character {
+	if s == nil {
+		return nil
+	}
 	for i := range s.Characters {
 		if s.Characters[i].ID == id {
 			return &s.Characters[i]

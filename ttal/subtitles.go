@@ -45,8 +45,9 @@ func readSubtitles(data []byte, f Format, opt ReadOptions) (*Script, error) {
 			subs, err = astisub.ReadFromSRT(r)
 		case FormatVTT:
 			subs, err = astisub.ReadFromWebVTT(r)
-		case FormatASS:
-			subs, err = astisub.ReadFromSSA(r)
+		case FormatASS: // without astisub's default callbacks, which write to the global logger
+			subs, err = astisub.ReadFromSSAWithOptions(r, astisub.SSAOptions{
+				OnUnknownSectionName: func(string) {}, OnInvalidLine: func(string) {}})
 		case FormatSTL:
 			subs, err = astisub.ReadFromSTL(r, astisub.STLOptions{})
 		}
@@ -190,43 +191,38 @@ func markupJSON(f Format, m string) json.RawMessage {
 	return bytes.TrimSpace(b.Bytes())
 }
 
-// markupLines returns the styled lines kept for format f when they still
-// spell text, or nil.
+// markupLines returns the styled lines kept in t's markup member, read in
+// the format they were kept for (f's own first, then the other one, as
+// astisub maps SRT and WebVTT styling onto each other), when they still
+// spell the text; otherwise nil.
 func markupLines(t *Text, f Format) []astisub.Line {
+	var m map[string]string
 	for _, u := range t.Unknown {
-		if u.Key != keyMarkup {
+		if u.Key == keyMarkup && json.Unmarshal(u.Value, &m) == nil {
+			break
+		}
+	}
+	if f != FormatSRT && f != FormatVTT {
+		return nil
+	}
+	for _, src := range []Format{f, FormatSRT, FormatVTT} {
+		markup := m[string(src)]
+		if markup == "" {
 			continue
 		}
-		var m map[string]string
-		if json.Unmarshal(u.Value, &m) != nil || m[string(f)] == "" {
-			return nil
-		}
-		var doc string
-		switch f {
-		case FormatSRT:
-			doc = "1\n00:00:00,000 --> 00:00:01,000\n" + m[string(f)] + "\n"
-		case FormatVTT:
-			doc = "WEBVTT\n\n00:00:00.000 --> 00:00:01.000\n" + m[string(f)] + "\n"
-		default:
-			return nil
-		}
-		s, err := readSubtitles([]byte(doc), f, ReadOptions{})
-		if err != nil || len(s.Events) != 1 || s.Events[0].Texts[0].Text != t.Text {
-			return nil
-		}
 		var subs *astisub.Subtitles
-		if guard("markup", func() error {
+		err := guard("markup", func() error {
 			var err error
-			if f == FormatSRT {
-				subs, err = astisub.ReadFromSRT(strings.NewReader(doc))
+			if src == FormatSRT {
+				subs, err = astisub.ReadFromSRT(strings.NewReader("1\n00:00:00,000 --> 00:00:01,000\n" + markup + "\n"))
 			} else {
-				subs, err = astisub.ReadFromWebVTT(strings.NewReader(doc))
+				subs, err = astisub.ReadFromWebVTT(strings.NewReader("WEBVTT\n\n00:00:00.000 --> 00:00:01.000\n" + markup + "\n"))
 			}
 			return err
-		}) != nil || len(subs.Items) != 1 {
-			return nil
+		})
+		if err == nil && len(subs.Items) == 1 && plainText(subs.Items[0].Lines) == t.Text {
+			return subs.Items[0].Lines
 		}
-		return subs.Items[0].Lines
 	}
 	return nil
 }

@@ -421,6 +421,7 @@ func (t *textBuilder) resolve() {
 	t.pending = t.pending[:0]
 }
 
+// String returns the text collected so far.
 func (t *textBuilder) String() string { return t.b.String() }
 
 func (t *textBuilder) finish() []Anchor {

@@ -18,7 +18,7 @@ type ttmlTiming struct {
 }
 
 // Limits on TTML timing values.
-const maxTTMLSeconds = 1 << 32 // time expressions beyond ~136 years are errors
+const maxTTMLSeconds = 1 << 62 // beyond what any frame number we write can need
 
 // ttmlTimingOf reads the timing parameters from the root element.
 func ttmlTimingOf(root *xnode) (*ttmlTiming, error) {
@@ -96,7 +96,7 @@ func (t *ttmlTiming) parse(s string) (*big.Rat, error) {
 				strings.ContainsAny(parts[2], "eE/+-") || sec.Cmp(big.NewRat(61, 1)) >= 0 {
 				return bad()
 			}
-			return r.Add(r, sec), nil
+			return t.bounded(s, r.Add(r, sec))
 		}
 		sec, err := digits(parts[2], 2, 2)
 		if err != nil || sec > 60 {
@@ -116,7 +116,7 @@ func (t *ttmlTiming) parse(s string) (*big.Rat, error) {
 			}
 			frames.Add(frames, big.NewRat(sf, t.subFrameRate))
 		}
-		return r.Add(r, frames.Quo(frames, t.frameRate)), nil
+		return t.bounded(s, r.Add(r, frames.Quo(frames, t.frameRate)))
 	}
 	// offset time: count[.fraction] metric
 	i := 0
@@ -146,6 +146,11 @@ func (t *ttmlTiming) parse(s string) (*big.Rat, error) {
 	default:
 		return bad()
 	}
+	return t.bounded(s, v)
+}
+
+// bounded returns v, or an error when it exceeds maxTTMLSeconds.
+func (t *ttmlTiming) bounded(s string, v *big.Rat) (*big.Rat, error) {
 	if v.Cmp(big.NewRat(maxTTMLSeconds, 1)) > 0 {
 		return nil, fmt.Errorf("%q is too large", s)
 	}

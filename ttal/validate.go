@@ -19,6 +19,7 @@ const (
 	SeverityInfo
 )
 
+// String returns "error", "warning" or "info".
 func (s Severity) String() string {
 	switch s {
 	case SeverityError:
@@ -42,6 +43,7 @@ type Finding struct {
 	Message  string   `json:"message"`
 }
 
+// String formats the finding as one line of the text report.
 func (f Finding) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%-7s %s", f.Severity, f.Rule)
@@ -106,6 +108,9 @@ func Validate(s *Script, p Profile) []Finding {
 
 // ValidateWith is [Validate] with options; it fails only for an unknown profile.
 func ValidateWith(s *Script, p Profile, opt Options) (fs []Finding, err error) {
+	if s == nil {
+		return nil, fmt.Errorf("%w: nil script", ErrInvalid)
+	}
 	v := &validator{s: s, opt: opt}
 	defer func() {
 		if r := recover(); r != nil {
