@@ -248,8 +248,14 @@ func checkSegmentStarts(t *testing.T, dir, layout string, rep *manifest.Represen
 		t.Fatal(err)
 	}
 	entries := dec.(*mp4.MfraBox).Tfra.Entries
-	if len(entries) != len(rep.Segments) {
-		t.Errorf("%s: tfra has %d entries for %d segments", rep.ID, len(entries), len(rep.Segments))
+	syncStarts := 0
+	for _, first := range moofFirst {
+		if samples[first].Sync {
+			syncStarts++
+		}
+	}
+	if len(entries) != syncStarts {
+		t.Errorf("%s: tfra has %d entries for %d fragments that start with a sync sample", rep.ID, len(entries), syncStarts)
 	}
 	for k, e := range entries {
 		first, ok := moofFirst[int64(e.MoofOffset)]
@@ -288,6 +294,38 @@ func sidxRefs(t testing.TB, prefix, data []byte, b *isobmff.Box) []int64 {
 		out = append(out, int64(r.ReferencedSize))
 	}
 	return out
+}
+
+// TestFragmentsPerSegment cuts 2 s segments into 0.5 s fragments (CMAF
+// chunks): every packet is still there, segments still start with sync
+// samples, and the indexes still cover the real bytes.
+func TestFragmentsPerSegment(t *testing.T) {
+	bin := testmedia.Tool(t, "ffmpeg")
+	path := filepath.Join(testmedia.RepoRoot(), "testdata", "avc_aac.mp4")
+	in, err := isobmff.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, layout := range []string{manifest.LayoutSegments, manifest.LayoutSingleFile} {
+		dir := t.TempDir()
+		res := run(t, dir, Options{SegmentDuration: 2 * time.Second, FragmentDuration: 500 * time.Millisecond, Layout: layout}, path)
+		for _, rep := range res.Presentation.Representations {
+			outPath := trackFile(t, dir, layout, rep)
+			out, err := isobmff.OpenFile(outPath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(out.Moofs) < 3*len(rep.Segments) {
+				t.Errorf("%s %s: %d fragments in %d segments", layout, rep.ID, len(out.Moofs), len(rep.Segments))
+			}
+			checkSegmentStarts(t, dir, layout, rep, out)
+			src := findTrack(t, in, rep)
+			want := ffmpegHashes(t, bin, path, streamSpec(in, src.ID), false)
+			if got := ffmpegHashes(t, bin, outPath, "0", false); strings.Join(got, " ") != strings.Join(want, " ") {
+				t.Errorf("%s %s: packet hashes differ", layout, rep.ID)
+			}
+		}
+	}
 }
 
 // TestPackagingIsDeterministic packages the same input twice and compares
