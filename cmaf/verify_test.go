@@ -30,7 +30,8 @@ func packagingInputs(t testing.TB) []string {
 	}
 	dir := testmedia.MP4ffDir(t)
 	for _, rel := range []string{"mp4/testdata/prog_8s.mp4", "mp4/testdata/bbb_prog_10s.mp4", "mp4/testdata/ed_hevc.mp4",
-		"cmd/mp4ff-nallister/testdata/h264.mp4", "cmd/mp4ff-nallister/testdata/hevc.mp4"} {
+		"cmd/mp4ff-nallister/testdata/h264.mp4", "cmd/mp4ff-nallister/testdata/hevc.mp4",
+		"cmd/mp4ff-mvhevc/testdata/stereo_spatial.mp4", "mp4/testdata/iamf.mp4"} {
 		files = append(files, filepath.Join(dir, rel))
 	}
 	return files
@@ -99,6 +100,13 @@ func ffmpegHashes(t testing.TB, bin, path, stream string, decode bool) []string 
 	return hashes
 }
 
+// ffmpegDecodes reports whether ffmpeg can decode a stream of path (Debian's
+// ffmpeg 5.1 has no IAMF decoder, for one).
+func ffmpegDecodes(bin, path, stream string) bool {
+	out, err := exec.Command(bin, "-v", "error", "-i", path, "-map", "0:"+stream, "-frames", "1", "-f", "null", "-").CombinedOutput()
+	return err == nil || !strings.Contains(string(out), "Decoder (codec none) not found")
+}
+
 // streamSpec is the ffmpeg stream specifier of an input track.
 func streamSpec(f *isobmff.File, id uint32) string {
 	for i, t := range f.Tracks {
@@ -138,6 +146,10 @@ func TestPackagedOutputDecodesLikeInput(t *testing.T) {
 					}
 					checkSegmentStarts(t, dir, layout, rep, out)
 					for _, decode := range []bool{false, true} {
+						if decode && !ffmpegDecodes(bin, path, streamSpec(in, src.ID)) {
+							t.Logf("%s: ffmpeg has no decoder for %s; packets compared only", rep.ID, rep.Codec)
+							continue
+						}
 						want := ffmpegHashes(t, bin, path, streamSpec(in, src.ID), decode)
 						got := ffmpegHashes(t, bin, outPath, "0", decode)
 						if strings.Join(got, " ") != strings.Join(want, " ") {

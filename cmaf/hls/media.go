@@ -2,6 +2,7 @@ package hls
 
 import (
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -31,14 +32,21 @@ const (
 // in layout single-file an EXT-X-BYTERANGE length@offset into the file;
 // EXT-X-TARGETDURATION is the longest segment rounded up to whole seconds
 // and EXT-X-MEDIA-SEQUENCE the first segment's Number. An encrypted
-// representation gets its EXT-X-KEY lines before EXT-X-MAP:
-// METHOD=SAMPLE-AES for cbcs and SAMPLE-AES-CTR for cenc; Encryption.KeyURI
-// with KEYFORMAT "com.apple.streamingkeydelivery" for skd:// (FairPlay,
-// cbcs only), "org.w3.clearkey" when the representation carries a W3C
-// ClearKey pssh (what hls.js needs), and "identity" otherwise; and a
-// Widevine pssh as a data: URI with KEYFORMAT "urn:uuid:edef8ba9-…". An
-// encrypted representation with neither a KeyURI nor a Widevine pssh is an
-// error, as is the cens or cbc1 scheme, which HLS cannot signal.
+// representation gets EXT-X-KEY lines before EXT-X-MAP, with METHOD
+// SAMPLE-AES for cbcs and SAMPLE-AES-CTR for cenc, one per way to get the
+// key, in this order:
+//   - Encryption.KeyURI, with KEYFORMAT "com.apple.streamingkeydelivery"
+//     for skd:// (FairPlay, cbcs only) and "identity" otherwise (Shaka
+//     Player reads a ClearKey key from an identity data: URI);
+//   - with a W3C ClearKey pssh (system 1077efec-…), KEYFORMAT
+//     "org.w3.clearkey" and the key ID as a data: URI, which is what hls.js
+//     asks its ClearKey licence server about;
+//   - with a Widevine pssh, KEYFORMAT "urn:uuid:edef8ba9-…" and the pssh
+//     box as a data: URI (Shaka Player, ExoPlayer).
+//
+// Players take the lines whose KEYFORMAT they support and skip the rest.
+// An encrypted representation that gets no line is an error, as is the cens
+// or cbc1 scheme, which HLS cannot signal.
 func WriteMedia(w io.Writer, r *manifest.Representation, layout string) error {
 	return writePlaylist(w, r, layout, false)
 }
@@ -243,9 +251,6 @@ func keyLines(e *manifest.Encryption) ([]string, error) {
 	}
 	if e.KeyURI != "" {
 		format := "identity"
-		if _, ok := pssh[systemClearKey]; ok {
-			format = "org.w3.clearkey"
-		}
 		if strings.HasPrefix(strings.ToLower(e.KeyURI), "skd://") {
 			if e.Scheme != "cbcs" {
 				return nil, errors.New("FairPlay (skd://) needs the cbcs scheme")
@@ -253,6 +258,15 @@ func keyLines(e *manifest.Encryption) ([]string, error) {
 			format = "com.apple.streamingkeydelivery"
 		}
 		if err := add(e.KeyURI, format); err != nil {
+			return nil, err
+		}
+	}
+	if _, ok := pssh[systemClearKey]; ok {
+		kid, err := hex.DecodeString(strings.ReplaceAll(e.KID, "-", ""))
+		if err != nil || len(kid) != 16 {
+			return nil, fmt.Errorf("key ID %q is not 16 bytes of hex", e.KID)
+		}
+		if err := add("data:text/plain;base64,"+base64.StdEncoding.EncodeToString(kid), "org.w3.clearkey"); err != nil {
 			return nil, err
 		}
 	}
@@ -265,7 +279,7 @@ func keyLines(e *manifest.Encryption) ([]string, error) {
 		}
 	}
 	if len(lines) == 0 {
-		return nil, errors.New("encrypted, but neither a KeyURI nor a Widevine pssh to put in EXT-X-KEY")
+		return nil, errors.New("encrypted, but neither a KeyURI nor a ClearKey or Widevine pssh to put in EXT-X-KEY")
 	}
 	return lines, nil
 }
