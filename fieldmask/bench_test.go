@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 )
 
 // benchEvents is the size of the generated TTAL document of the benchmarks.
@@ -124,5 +125,42 @@ func BenchmarkFilterJSON(b *testing.B) {
 		if _, err := FilterJSON(data, TTALTiming); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkRatio interleaves one encoding/json decode of the generated
+// document with one operation, and reports the operation's time as a
+// fraction of the decode's ("op/decode"), so that the figure holds on a
+// loaded machine. The target is op/decode <= 1.
+func BenchmarkRatio(b *testing.B) {
+	data, patchData := benchData()
+	patch := decodeBench(b, patchData)
+	for _, c := range []struct {
+		name string
+		op   func(doc map[string]any) error
+	}{
+		{"filter-timing", func(doc map[string]any) error { _, err := Filter(doc, TTALTiming); return err }},
+		{"filter-texts", func(doc map[string]any) error { _, err := Filter(doc, TTALTexts); return err }},
+		{"filter-all", func(doc map[string]any) error { _, err := Filter(doc, All); return err }},
+		{"apply-events", func(doc map[string]any) error { return Apply(doc, patch, MustParse("events")) }},
+		{"apply-all", func(doc map[string]any) error { return Apply(doc, patch, All) }},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			var decode, op time.Duration
+			for b.Loop() {
+				t0 := time.Now()
+				var doc map[string]any
+				if err := json.Unmarshal(data, &doc); err != nil {
+					b.Fatal(err)
+				}
+				t1 := time.Now()
+				if err := c.op(doc); err != nil {
+					b.Fatal(err)
+				}
+				decode += t1.Sub(t0)
+				op += time.Since(t1)
+			}
+			b.ReportMetric(float64(op)/float64(decode), "op/decode")
+		})
 	}
 }
