@@ -204,8 +204,8 @@ func (v *validator) anchors(e *Event, t *Text) {
 	}
 }
 
-// overlaps warns about events that overlap in time and share a speaker
-// (or both have none).
+// overlaps warns about events that overlap in time and share a speaker,
+// or where neither names one.
 func (v *validator) overlaps() {
 	idx := v.sortedEvents()
 	ev := v.s.Events
@@ -213,17 +213,18 @@ func (v *validator) overlaps() {
 		a := &ev[idx[i]]
 		for j := i + 1; j < len(idx) && ev[idx[j]].Start < a.End; j++ {
 			b := &ev[idx[j]]
-			if sameSpeaker(a, b) {
+			switch {
+			case len(a.CharacterIDs) == 0 && len(b.CharacterIDs) == 0:
+				v.add("structural.overlap", SeverityWarning, b, b.Start, "overlaps event %s and neither names a speaker", a.ID)
+			case sameSpeaker(a, b):
 				v.add("structural.overlap", SeverityWarning, b, b.Start, "overlaps event %s with the same speaker", a.ID)
 			}
 		}
 	}
 }
 
+// sameSpeaker reports whether two events name a common character.
 func sameSpeaker(a, b *Event) bool {
-	if len(a.CharacterIDs) == 0 && len(b.CharacterIDs) == 0 {
-		return true
-	}
 	for _, x := range a.CharacterIDs {
 		for _, y := range b.CharacterIDs {
 			if x == y {

@@ -27,10 +27,10 @@ func readTestFile(t testing.TB, name string) []byte {
 	return b
 }
 
-// golden compares got with testdata/subtitles/NAME, or rewrites it with -update.
+// golden compares got with testdata/NAME, or rewrites it with -update.
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", "subtitles", name)
+	path := filepath.Join("testdata", filepath.FromSlash(name))
 	if *update {
 		if err := os.WriteFile(path, got, 0o644); err != nil {
 			t.Fatal(err)
@@ -77,7 +77,7 @@ func TestSubtitleRoundTrip(t *testing.T) {
 			if !reflect.DeepEqual(back.Characters, s.Characters) {
 				t.Fatalf("characters %v, want %v", back.Characters, s.Characters)
 			}
-			golden(t, name+".golden", out.Bytes())
+			golden(t, "subtitles/"+name+".golden", out.Bytes())
 		})
 	}
 }

@@ -228,8 +228,13 @@ func (r *ttmlReader) newEvent(n *xnode) *Event {
 	if ag, ok := n.inherited(nsTTM, "agent"); ok {
 		e.CharacterIDs = strings.Fields(ag)
 	}
-	if rep, ok := n.inherited(nsDAPTM, "represents"); ok {
-		e.Represents = rep
+	for m := n; m != nil; m = m.parent {
+		if rep, ok := m.get(nsDAPTM, "represents"); ok {
+			if m.attrOr(nsTTAL, "implied") != "represents" {
+				e.Represents = rep
+			}
+			break
+		}
 	}
 	e.OnScreen = OnScreen(n.attrOr(nsDAPTM, "onScreen"))
 	e.ForcedNarrative = n.attrOr(nsTTAL, "forcedNarrative") == "true"
@@ -625,7 +630,17 @@ func writeTTML(s *Script, dapt bool, opt WriteOptions, loss Loss) ([]byte, error
 	}
 	w.close("metadata")
 	w.close("head")
-	w.open("body", false)
+	var bodyAttrs []string
+	if dapt && needsDefaultRepresents(s) {
+		// DAPT wants every event to have a represents value; events without
+		// one inherit the script's first, marked so that reading gives "" back.
+		rep := "audio.dialogue"
+		if len(s.Represents) > 0 {
+			rep = s.Represents[0]
+		}
+		bodyAttrs = []string{"daptm:represents", rep, "ttal:implied", "represents"}
+	}
+	w.open("body", false, bodyAttrs...)
 	if dapt {
 		writeDAPTEvents(w, s, loss)
 	} else {
@@ -645,6 +660,16 @@ func writeTTML(s *Script, dapt bool, opt WriteOptions, loss Loss) ([]byte, error
 		loss.add("title fields", 1)
 	}
 	return []byte(w.b.String()), nil
+}
+
+// needsDefaultRepresents reports whether some event has no represents value.
+func needsDefaultRepresents(s *Script) bool {
+	for i := range s.Events {
+		if s.Events[i].Represents == "" {
+			return true
+		}
+	}
+	return false
 }
 
 // characterAttr returns the ttm:agent value for an event's characters.

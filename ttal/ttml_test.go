@@ -83,6 +83,13 @@ func TestTTMLRoundTrip(t *testing.T) {
 				if f != FormatDAPT {
 					return
 				}
+				var doc bytes.Buffer
+				if _, err := Write(&doc, s, FormatDAPT, WriteOptions{}); err != nil {
+					t.Fatal(err)
+				}
+				if fs := ValidateDAPTDocument(doc.Bytes()); HasErrors(fs) {
+					t.Fatalf("our DAPT output breaks DAPT rules: %v", fs)
+				}
 				// DAPT keeps the whole event.
 				for i := range s.Events {
 					a, b := s.Events[i], back.Events[i]
@@ -99,6 +106,21 @@ func TestTTMLRoundTrip(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestTTMLGolden pins the DAPT and TTML documents written for the example.
+func TestTTMLGolden(t *testing.T) {
+	s, err := Unmarshal(readExample(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []Format{FormatDAPT, FormatTTML} {
+		var b bytes.Buffer
+		if _, err := Write(&b, s, f, WriteOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		golden(t, "example."+string(f)+".xml", b.Bytes())
 	}
 }
 
