@@ -36,6 +36,7 @@ type PathError struct {
 	Err  error  // one of the Err* values of this package
 }
 
+// Error returns "fieldmask: path \"P\": message".
 func (e *PathError) Error() string {
 	return fmt.Sprintf("fieldmask: path %q: %s", e.Path, e.Msg)
 }

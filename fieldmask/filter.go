@@ -34,31 +34,13 @@ type filterer struct {
 
 func (f *filterer) object(obj map[string]any, n *node, at path) (map[string]any, error) {
 	out := make(map[string]any, min(len(n.children), len(obj)))
-	visit := func(k string, v any, c *node) error {
-		if c.leaf {
-			cv, err := clone(v)
-			if err != nil {
-				return err
-			}
-			out[k] = cv
-			return nil
-		}
-		cv, keep, err := f.value(v, c, append(at, k), 0)
-		if err != nil {
-			return err
-		}
-		if keep {
-			out[k] = cv
-		}
-		return nil
-	}
 	if w := n.children[wildcard]; w != nil {
 		for k, v := range obj {
 			c := n.children[k]
 			if c == nil {
 				c = w
 			}
-			if err := visit(k, v, c); err != nil {
+			if err := f.member(out, k, v, c, at); err != nil {
 				return nil, err
 			}
 		}
@@ -66,12 +48,33 @@ func (f *filterer) object(obj map[string]any, n *node, at path) (map[string]any,
 	}
 	for _, k := range n.keys {
 		if v, ok := obj[k]; ok {
-			if err := visit(k, v, n.children[k]); err != nil {
+			if err := f.member(out, k, v, n.children[k], at); err != nil {
 				return nil, err
 			}
 		}
 	}
 	return out, nil
+}
+
+// member sets out[k] to the value v of the member k filtered by its mask
+// node c, or leaves it out when the path cannot go through v.
+func (f *filterer) member(out map[string]any, k string, v any, c *node, at path) error {
+	if c.leaf {
+		cv, err := clone(v)
+		if err != nil {
+			return err
+		}
+		out[k] = cv
+		return nil
+	}
+	cv, keep, err := f.value(v, c, append(at, k), 0)
+	if err != nil {
+		return err
+	}
+	if keep {
+		out[k] = cv
+	}
+	return nil
 }
 
 // value filters v, the value at the inner mask node n; keep is false when the

@@ -19,6 +19,8 @@ const (
 	NoOp
 )
 
+// String returns the policy's name as the CLI spells it: reject,
+// full-replace, implied or no-op.
 func (p EmptyMaskPolicy) String() string {
 	switch p {
 	case Reject:
