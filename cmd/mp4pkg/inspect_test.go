@@ -73,6 +73,23 @@ func TestInspectGolden(t *testing.T) {
 	}
 }
 
+// TestInspectFields applies a FieldMask read mask to the JSON output.
+func TestInspectFields(t *testing.T) {
+	good := filepath.Join(testmedia.RepoRoot(), "testdata", "avc_aac.mp4")
+	code, out, errs := runCLI(t, nil, "inspect", "--fields", "tracks.codec,tracks.width,size", good)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var v map[string]any
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Fatal(err)
+	}
+	want := `{"size":298579,"tracks":[{"codec":"avc1.64001e","width":640},{"codec":"mp4a.40.2"}]}`
+	if got, _ := json.Marshal(v); string(got) != want {
+		t.Errorf("got %s, want %s", got, want)
+	}
+}
+
 func TestInspectExitCodes(t *testing.T) {
 	good := filepath.Join(testmedia.RepoRoot(), "testdata", "avc_aac.mp4")
 	data, err := os.ReadFile(good)
@@ -99,6 +116,7 @@ func TestInspectExitCodes(t *testing.T) {
 		{"missing file", nil, []string{"inspect", "/nonexistent.mp4"}, 1, "no such file"},
 		{"truncated file", nil, []string{"inspect", bad}, 1, "moov at 0x20: malformed: box moov: size 5378 runs past the end of the file"},
 		{"not an mp4", []byte("hello, world, this is text"), []string{"inspect", "-"}, 1, "malformed"},
+		{"bad field mask", nil, []string{"inspect", "--fields", "tracks..codec", good}, 2, "empty segment"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
