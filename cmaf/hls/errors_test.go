@@ -51,6 +51,9 @@ func TestErrors(t *testing.T) {
 		{"no key to signal", "cbcs-drm", "media", func(p *manifest.Presentation) {
 			v0(p).Encryption.KeyURI, v0(p).Encryption.PSSH = "", nil
 		}, "neither a KeyURI"},
+		{"bad KID with ClearKey", "cbcs-drm", "media", func(p *manifest.Presentation) {
+			v0(p).Encryption.PSSH["1077efec-c0b2-4d02-ace3-3c1e52e2fb4b"], v0(p).Encryption.KID = "AAAA", "abba"
+		}, "not 16 bytes"},
 		{"bad widevine pssh", "cbcs-drm", "media", func(p *manifest.Presentation) { v0(p).Encryption.PSSH[wv] = "%%" }, "not base64"},
 		{"quote in key URI", "cbcs-drm", "iframes", func(p *manifest.Presentation) { v0(p).Encryption.KeyURI = `skd://"` }, "quoted string"},
 	}
@@ -87,8 +90,9 @@ func TestErrors(t *testing.T) {
 	}
 }
 
-// TestKeyFormats: cenc gives SAMPLE-AES-CTR; a ClearKey pssh makes the key
-// URI's KEYFORMAT org.w3.clearkey, which hls.js needs; otherwise identity.
+// TestKeyFormats: cenc gives SAMPLE-AES-CTR; KeyURI is identity unless
+// skd://; a ClearKey pssh adds an org.w3.clearkey line with the key ID
+// (hls.js), a Widevine pssh a line with the pssh.
 func TestKeyFormats(t *testing.T) {
 	const clearKey = "1077efec-c0b2-4d02-ace3-3c1e52e2fb4b"
 	cases := []struct {
@@ -97,8 +101,14 @@ func TestKeyFormats(t *testing.T) {
 	}{
 		{manifest.Encryption{Scheme: "cenc", KeyURI: "https://keys.example/k"},
 			[]string{`#EXT-X-KEY:METHOD=SAMPLE-AES-CTR,URI="https://keys.example/k",KEYFORMAT="identity",KEYFORMATVERSIONS="1"`}},
-		{manifest.Encryption{Scheme: "cbcs", KeyURI: "data:text/plain;base64,q7onHovPVSu9LoakNKml2Q==", PSSH: map[string]string{clearKey: "AAAA"}},
-			[]string{`#EXT-X-KEY:METHOD=SAMPLE-AES,URI="data:text/plain;base64,q7onHovPVSu9LoakNKml2Q==",KEYFORMAT="org.w3.clearkey",KEYFORMATVERSIONS="1"`}},
+		{manifest.Encryption{Scheme: "cbcs", KID: "abba271e8bcf552bbd2e86a434a9a5d9", KeyURI: "data:text/plain;base64,aeqoAqZ2Ovl56NGUD7iDkg==",
+			PSSH: map[string]string{clearKey: "AAAA"}},
+			[]string{
+				`#EXT-X-KEY:METHOD=SAMPLE-AES,URI="data:text/plain;base64,aeqoAqZ2Ovl56NGUD7iDkg==",KEYFORMAT="identity",KEYFORMATVERSIONS="1"`,
+				`#EXT-X-KEY:METHOD=SAMPLE-AES,URI="data:text/plain;base64,q7onHovPVSu9LoakNKml2Q==",KEYFORMAT="org.w3.clearkey",KEYFORMATVERSIONS="1"`,
+			}},
+		{manifest.Encryption{Scheme: "cenc", KID: "abba271e-8bcf-552b-bd2e-86a434a9a5d9", PSSH: map[string]string{clearKey: "AAAA"}},
+			[]string{`#EXT-X-KEY:METHOD=SAMPLE-AES-CTR,URI="data:text/plain;base64,q7onHovPVSu9LoakNKml2Q==",KEYFORMAT="org.w3.clearkey",KEYFORMATVERSIONS="1"`}},
 		{manifest.Encryption{Scheme: "cenc", PSSH: map[string]string{"EDEF8BA979D64ACEA3C827DCD51D21ED": "AAAA"}},
 			[]string{`#EXT-X-KEY:METHOD=SAMPLE-AES-CTR,URI="data:text/plain;base64,AAAA",KEYFORMAT="urn:uuid:edef8ba9-79d6-4ace-a3c8-27dcd51d21ed",KEYFORMATVERSIONS="1"`}},
 	}
