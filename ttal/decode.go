@@ -1,6 +1,7 @@
 package ttal
 
 import (
+	"bytes"
 	"strings"
 	"time"
 )
@@ -66,7 +67,13 @@ func (d *decoder) script(s *Script) error {
 				return err
 			})
 		case keyEvents:
-			s.Events = []Event{}
+			// Size the events once: every event has a texts member. The
+			// hint is bounded by the input size (an event takes well over 128
+			// bytes in practice) so that stray "texts" strings cannot make
+			// it allocate much more than the input.
+			rest := d.data[d.pos:]
+			hint := min(bytes.Count(rest, []byte(`"`+keyTexts+`"`)), len(rest)/128, MaxItems)
+			s.Events = make([]Event, 0, hint)
 			err = d.array(func(int) error {
 				s.Events = append(s.Events, Event{})
 				return d.event(&s.Events[len(s.Events)-1])

@@ -9,7 +9,16 @@ func ValidLanguageTag(tag string) bool {
 	if tag == "" || len(tag) > 128 {
 		return false
 	}
-	parts := strings.Split(tag, "-")
+	var buf [64]string // a 128-byte tag has at most 64 subtags; no allocation
+	parts := buf[:0]
+	for rest := tag; ; {
+		p, r, more := strings.Cut(rest, "-")
+		parts = append(parts, p)
+		if !more {
+			break
+		}
+		rest = r
+	}
 	for _, p := range parts {
 		if p == "" || len(p) > 8 || !isAlnum(p) {
 			return false

@@ -166,10 +166,8 @@ func (e *Event) Text(lang string) *Text {
 	if e == nil {
 		return nil
 	}
-	for i := range e.Texts {
-		if e.Texts[i].Lang == lang {
-			return &e.Texts[i]
-		}
+	if t := exactText(e, lang); t != nil {
+		return t
 	}
 	p := primaryLanguage(lang)
 	for i := range e.Texts {
