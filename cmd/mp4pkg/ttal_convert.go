@@ -57,8 +57,10 @@ func runTTALConvert(cmd *cobra.Command, in, out string, o ttalConvertOptions) er
 	if err != nil {
 		return err
 	}
+	restore := silenceStdLog()
 	result, loss, err := ttal.Convert(data, from, to, ttal.ConvertOptions{
 		Read: ropt, Write: ttal.WriteOptions{Language: o.lang}, Tool: "mp4pkg ttal convert"})
+	restore()
 	if err != nil {
 		return fmt.Errorf("%s: %w", in, err)
 	}

@@ -89,3 +89,13 @@ func TestTTALConvertSRT(t *testing.T) {
 		t.Fatalf("code %d stdout %s", code, out)
 	}
 }
+
+// TestTTALConvertNoLogNoise checks that go-astisub's warnings (written to
+// the standard logger) do not reach stderr.
+func TestTTALConvertNoLogNoise(t *testing.T) {
+	vtt := "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v A>x <v B>y\n" // astisub logs the second voice
+	code, _, errb := runTTAL(t, vtt, "ttal", "convert", "--from", "vtt", "--to", "vtt", "-", "-")
+	if code != 0 || errb != "mp4pkg: vtt → vtt: dropped 2 lineage entries\n" {
+		t.Fatalf("code %d stderr %q", code, errb)
+	}
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"log"
 	"os"
 
 	"github.com/mp4pkg/mp4pkg/ttal"
@@ -67,6 +68,7 @@ func runTTALValidate(cmd *cobra.Command, name string, o ttalValidateOptions) err
 	if err != nil {
 		return err
 	}
+	defer silenceStdLog()()
 	var findings []ttal.Finding
 	if profile == ttal.ProfileDAPT && (format == ttal.FormatTTML || format == ttal.FormatDAPT) {
 		findings = ttal.ValidateDAPTDocument(data)
@@ -130,6 +132,15 @@ func ttalReadOptions(rate, lang string) (ttal.ReadOptions, error) {
 	}
 	o.Language = lang
 	return o, nil
+}
+
+// silenceStdLog discards the standard logger's output until the returned
+// function is called: go-astisub writes warnings there (e.g. about WebVTT
+// timestamps it ignores), which would break the one-line stderr contract.
+func silenceStdLog() (restore func()) {
+	prev := log.Writer()
+	log.SetOutput(io.Discard)
+	return func() { log.SetOutput(prev) }
 }
 
 // readInput reads a file, or stdin for "-", up to ttal.MaxInputSize bytes.
