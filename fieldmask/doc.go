@@ -30,4 +30,23 @@
 // addressable. All algorithms are iterative or bounded by [MaxDepth], and
 // the limits [MaxPaths], [MaxDepth] and [MaxPathLength] are checked on every
 // mask. Payloads are never modified and never aliased into results.
+//
+// # Policies
+//
+// Where the protobuf documentation, the AIPs and existing libraries disagree
+// (reference/fieldmask.md §7), the package chooses:
+//
+//   - the empty mask is "everything" for reads and the empty set in Union,
+//     Intersect and Subtract; "*" is the only spelling of "all" there;
+//   - a null parent is absent for reads, a null leaf is copied; a path
+//     through a scalar is skipped (an error with [Strict]);
+//   - a null value in an update payload removes the field, like an absent one;
+//   - masked objects and arrays are replaced ([MergeObjects], [AppendArrays]
+//     change that); the parent of a removed field is kept;
+//   - an update path through a scalar or an array is an error, even when the
+//     payload does not supply it; so is any wildcard other than "*";
+//   - numeric segments are rejected (no array indexes); numeric map keys and
+//     keys with dots, commas or spaces are backtick-quoted; a backtick inside
+//     a key cannot be written and is rejected;
+//   - the empty update mask is rejected by default ([EmptyMaskPolicy]).
 package fieldmask
