@@ -1,7 +1,7 @@
 package fieldmask
 
 import (
-	"errors"
+	"fmt"
 	"maps"
 	"reflect"
 )
@@ -27,7 +27,7 @@ import (
 func Apply(doc, patch map[string]any, m Mask, opts ...Option) error {
 	o := collect(opts)
 	if doc == nil {
-		return errors.New("fieldmask: Apply needs a non-nil document")
+		return fmt.Errorf("fieldmask: Apply needs a non-nil document: %w", ErrUnsupported)
 	}
 	if m.IsEmpty() {
 		switch o.empty {
@@ -75,6 +75,9 @@ func Apply(doc, patch map[string]any, m Mask, opts ...Option) error {
 		return err
 	}
 	for _, p := range o.immutable.paths {
+		if p.hasWildcard() {
+			return newPathError(p.String(), ErrUnsupported, "wildcards are not allowed in immutable masks")
+		}
 		before, had := lookup(doc, p)
 		after, has := lookup(result, p)
 		if had != has || !reflect.DeepEqual(before, after) {
