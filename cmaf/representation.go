@@ -14,6 +14,9 @@ func representation(tr *track, segs []*segInfo) *manifest.Representation {
 	rep := &manifest.Representation{ID: tr.id, Kind: tr.kind, Codec: t.Codec, Timescale: t.Timescale,
 		Language: t.Language, Width: int(t.Width), Height: int(t.Height), SAR: t.PixelAspect,
 		SampleRate: t.SampleRate, Channels: t.Channels}
+	if tr.shift > 0 {
+		rep.PresentationTimeOffset = uint64(tr.shift)
+	}
 	if tr.kind == "video" {
 		rep.FrameRate = frameRate(tr)
 		if rep.SAR == "" {

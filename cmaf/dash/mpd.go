@@ -166,6 +166,8 @@ func representation(r *manifest.Representation, layout string) (representationXM
 	if err != nil {
 		return rep, nil, span{}, err
 	}
+	// The presentation starts at media time PresentationTimeOffset.
+	t.end -= float64(r.PresentationTimeOffset) / float64(r.Timescale)
 	switch r.Kind {
 	case manifest.KindVideo:
 		rep.Width, rep.Height, rep.FrameRate, rep.SAR = r.Width, r.Height, r.FrameRate, r.SAR
@@ -178,11 +180,15 @@ func representation(r *manifest.Representation, layout string) (representationXM
 	if layout == manifest.LayoutSingleFile {
 		rep.BaseURL = r.FileURL
 		rep.SegmentBase, err = segmentBase(r)
+		if rep.SegmentBase != nil {
+			rep.SegmentBase.PTO = r.PresentationTimeOffset
+		}
 		return rep, cps, t, err
 	}
 	start, err := numbering(r)
 	rep.SegmentTemplate = &segmentTemplateXML{
 		Timescale:      r.Timescale,
+		PTO:            r.PresentationTimeOffset,
 		Initialization: r.InitURL,
 		Media:          r.SegmentURL,
 		StartNumber:    start,

@@ -66,6 +66,7 @@ type representationXML struct {
 
 type segmentBaseXML struct {
 	Timescale      uint32     `xml:"timescale,attr"`
+	PTO            uint64     `xml:"presentationTimeOffset,attr,omitempty"`
 	IndexRange     string     `xml:"indexRange,attr"`
 	Initialization *rangedURL `xml:"Initialization"`
 }
@@ -76,6 +77,7 @@ type rangedURL struct {
 
 type segmentTemplateXML struct {
 	Timescale      uint32 `xml:"timescale,attr"`
+	PTO            uint64 `xml:"presentationTimeOffset,attr,omitempty"`
 	Initialization string `xml:"initialization,attr"`
 	Media          string `xml:"media,attr"`
 	StartNumber    int    `xml:"startNumber,attr"`

@@ -70,6 +70,12 @@ type Representation struct {
 	InitRange  ByteRange
 	IndexRange ByteRange
 
+	// PresentationTimeOffset is the media time (Timescale units) that plays
+	// at the start of the presentation: the edit list's media time, so that
+	// B-frame delays and audio priming line up across tracks (DASH
+	// presentationTimeOffset).
+	PresentationTimeOffset uint64
+
 	// Segments in order.
 	Segments []Segment
 
