@@ -3,7 +3,6 @@ package fieldmask
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"reflect"
@@ -13,17 +12,21 @@ import (
 // [Apply]. Numbers are kept as json.Number, so that they are written back
 // exactly as read.
 func DecodeDocument(data []byte) (map[string]any, error) {
+	return decodeDocument(data, "JSON")
+}
+
+func decodeDocument(data []byte, what string) (map[string]any, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var doc map[string]any
 	if err := dec.Decode(&doc); err != nil {
-		return nil, fmt.Errorf("fieldmask: decoding JSON: %w", err)
+		return nil, fmt.Errorf("fieldmask: decoding %s: %w", what, err)
 	}
 	if doc == nil {
-		return nil, errors.New("fieldmask: decoding JSON: the document is not an object")
+		return nil, fmt.Errorf("fieldmask: decoding %s: not an object", what)
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return nil, errors.New("fieldmask: decoding JSON: data after the top-level object")
+		return nil, fmt.Errorf("fieldmask: decoding %s: data after the top-level object", what)
 	}
 	return doc, nil
 }
@@ -60,9 +63,9 @@ func ApplyJSON(doc, patch json.RawMessage, m Mask, opts ...Option) (json.RawMess
 	if err != nil {
 		return nil, err
 	}
-	p, err := DecodeDocument(patch)
+	p, err := decodeDocument(patch, "the patch")
 	if err != nil {
-		return nil, fmt.Errorf("patch: %w", err)
+		return nil, err
 	}
 	if err := Apply(d, p, m, opts...); err != nil {
 		return nil, err

@@ -107,3 +107,21 @@ func TestPathErrorsNameThePath(t *testing.T) {
 		t.Errorf("apply error %v", err)
 	}
 }
+
+func TestJSONHelpers(t *testing.T) {
+	for _, c := range []struct{ doc, patch, err string }{
+		{`[1]`, `{}`, "fieldmask: decoding JSON: json: cannot unmarshal array"},
+		{`null`, `{}`, "fieldmask: decoding JSON: not an object"},
+		{`{} {}`, `{}`, "fieldmask: decoding JSON: data after the top-level object"},
+		{`{"a":1}`, `{"a":`, "fieldmask: decoding the patch: unexpected EOF"},
+	} {
+		_, err := ApplyJSON([]byte(c.doc), []byte(c.patch), MustParse("a"))
+		if err == nil || !strings.HasPrefix(err.Error(), c.err) {
+			t.Errorf("ApplyJSON(%s, %s) = %v, want %q", c.doc, c.patch, err, c.err)
+		}
+	}
+	out, err := ApplyJSON([]byte(`{"a":1e3,"b":12345678901234567890}`), []byte(`{"a":0.10}`), MustParse("a"))
+	if err != nil || string(out) != `{"a":0.10,"b":12345678901234567890}` {
+		t.Errorf("numbers not kept verbatim: %s, %v", out, err)
+	}
+}
