@@ -214,21 +214,6 @@ func writeIndentedJSON(w io.Writer, doc map[string]any) error {
 	return enc.Encode(doc)
 }
 
-// writeFieldMaskJSON writes v (any value encoding/json can encode to an
-// object) as indented JSON filtered by the read mask fields, for commands
-// with a --fields flag such as inspect. A malformed mask is a usage error.
-func writeFieldMaskJSON(w io.Writer, v any, fields string) error {
-	m, err := parseFieldsFlag("--fields", fields)
-	if err != nil {
-		return err
-	}
-	doc, err := fieldmask.FilterStruct(v, m)
-	if err != nil {
-		return err
-	}
-	return writeIndentedJSON(w, doc)
-}
-
 // writeOutput writes data to standard output ("-") or to the file name,
 // atomically: through a temporary file in the same folder and a rename.
 func writeOutput(cmd *cobra.Command, name string, data []byte) (err error) {

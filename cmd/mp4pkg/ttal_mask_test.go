@@ -161,31 +161,6 @@ func TestTTALPatchOutFile(t *testing.T) {
 	}
 }
 
-func TestWriteFieldMaskJSON(t *testing.T) {
-	type track struct {
-		ID    int    `json:"id"`
-		Codec string `json:"codec"`
-		Size  int    `json:"size"`
-	}
-	v := struct {
-		File   string  `json:"file"`
-		Tracks []track `json:"tracks"`
-	}{"a.mp4", []track{{1, "avc1.64001f", 10}, {2, "mp4a.40.2", 20}}}
-	var b bytes.Buffer
-	if err := writeFieldMaskJSON(&b, v, "tracks.codec"); err != nil {
-		t.Fatal(err)
-	}
-	want := "{\n  \"tracks\": [\n    {\n      \"codec\": \"avc1.64001f\"\n    },\n    {\n      \"codec\": \"mp4a.40.2\"\n    }\n  ]\n}\n"
-	if b.String() != want {
-		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
-	}
-	if err := writeFieldMaskJSON(&b, v, "tracks..codec"); err == nil {
-		t.Error("malformed mask accepted")
-	} else if _, ok := err.(usageError); !ok {
-		t.Errorf("error %v is not a usage error", err)
-	}
-}
-
 // TestInspectTrackSummaryMask checks the pre-built inspect mask against the
 // inspect JSON model and a real file.
 func TestInspectTrackSummaryMask(t *testing.T) {
@@ -198,7 +173,7 @@ func TestInspectTrackSummaryMask(t *testing.T) {
 		t.Skip(err)
 	}
 	var b bytes.Buffer
-	if err := writeFieldMaskJSON(&b, f, m.String()); err != nil {
+	if err := writeMaskedJSON(&b, f, m.String()); err != nil {
 		t.Fatal(err)
 	}
 	var got struct {
