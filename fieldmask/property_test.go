@@ -2,6 +2,7 @@ package fieldmask
 
 import (
 	"math/rand"
+	"sync"
 	"testing"
 )
 
@@ -145,4 +146,23 @@ func prune(o map[string]any) map[string]any {
 		}
 	}
 	return o
+}
+
+// TestConcurrentUse runs reads of one document and validations against the
+// shared TTAL schema from several goroutines (meaningful with -race).
+func TestConcurrentUse(t *testing.T) {
+	doc := mustDoc(string(ttalDocument(50, "x")))
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, m := range []Mask{TTALTiming, TTALTexts, TTALCharacters, All, MustParse("events.*.texts.*.text")} {
+				if _, err := Filter(doc, m, Strict(), WithSchema(TTALSchema())); err != nil {
+					t.Error(err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
