@@ -78,7 +78,7 @@ func ExampleValidate() {
 	fmt.Println(fieldmask.Validate(fieldmask.MustParse("title.nmae"), s, fieldmask.Update))
 	// Output:
 	// <nil>
-	// fieldmask: path "events.id": "events" is an array: update masks may end at an array but not go through it
+	// fieldmask: path "events.end": "events" is an array: update masks may end at an array but not go through it
 	// fieldmask: path "title.nmae": no field nmae
 }
 

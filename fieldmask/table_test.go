@@ -339,3 +339,26 @@ func wantErr(t *testing.T, got, want error) {
 		t.Errorf("error %q does not start with the package name", got)
 	}
 }
+
+func TestPrebuiltMasks(t *testing.T) {
+	for name, m := range map[string]Mask{"TTALTiming": TTALTiming, "TTALTexts": TTALTexts, "TTALCharacters": TTALCharacters} {
+		if err := Validate(m, TTALSchema(), Read); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+		if Normalize(m).String() != m.String() {
+			t.Errorf("%s is not in canonical order: %q", name, m)
+		}
+	}
+	if Normalize(InspectTrackSummary).Len() != 11 {
+		t.Errorf("InspectTrackSummary has %d paths", InspectTrackSummary.Len())
+	}
+	doc := mustDoc(string(ttalDocument(3, "x")))
+	got, err := Filter(doc, TTALTiming)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"events":[{"end":1040,"id":"e1","start":1000},{"end":1088,"id":"e2","start":1048},{"end":1136,"id":"e3","start":1096}],"timing":{"dropFrame":false,"frameRate":{"den":1001,"num":24000}}}`
+	if encode(t, got) != want {
+		t.Errorf("TTALTiming view = %s", encode(t, got))
+	}
+}

@@ -9,19 +9,20 @@ import (
 // and of `mp4pkg inspect --format json` (design/cli.md). Field names are part
 // of the API contract: renaming a JSON key breaks these masks and clients'.
 // Paths through events go through an array, so these are read masks; as
-// update masks only TTALCharacters' "characters" path is usable alone.
+// update masks only TTALCharacters' "characters" path is usable alone. They
+// are stored in canonical order ([Normalize]).
 var (
 	// TTALTiming selects the frame rate and the timing of every event.
-	TTALTiming = MustParse("timing,events.id,events.start,events.end")
+	TTALTiming = Normalize(MustParse("timing,events.id,events.start,events.end"))
 	// TTALTexts selects the texts of every event (with their languages and
 	// anchors).
-	TTALTexts = MustParse("events.id,events.texts")
+	TTALTexts = Normalize(MustParse("events.id,events.texts"))
 	// TTALCharacters selects the characters and who speaks in each event.
-	TTALCharacters = MustParse("characters,events.id,events.characterIds")
+	TTALCharacters = Normalize(MustParse("characters,events.id,events.characterIds"))
 	// InspectTrackSummary selects the summary of every track of an inspect
 	// dump.
-	InspectTrackSummary = MustParse("tracks.id,tracks.handler,tracks.codec,tracks.timescale,tracks.duration," +
-		"tracks.sampleCount,tracks.width,tracks.height,tracks.channels,tracks.sampleRate,tracks.language")
+	InspectTrackSummary = Normalize(MustParse("tracks.id,tracks.handler,tracks.codec,tracks.timescale,tracks.duration," +
+		"tracks.sampleCount,tracks.width,tracks.height,tracks.channels,tracks.sampleRate,tracks.language"))
 )
 
 // ttalSample is a TTAL script with every member of the model of
