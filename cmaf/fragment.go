@@ -31,13 +31,28 @@ func sampleFlags(s isobmff.Sample) uint32 {
 type fragment struct {
 	first, last int
 	seq         uint32
-	moof        []byte // encoded, data offset final
+	moof        []byte // encoded, data offset final; nil once planned
+	moofSize    int64
 	mdatHeader  []byte
 	dataSize    int64
 }
 
 // size is the bytes of moof + mdat.
-func (f *fragment) size() int64 { return int64(len(f.moof)+len(f.mdatHeader)) + f.dataSize }
+func (f *fragment) size() int64 { return f.moofSize + int64(len(f.mdatHeader)) + f.dataSize }
+
+// encodeMoof returns the fragment's moof bytes, encoding them again when
+// planning has dropped them (plans keep sizes only, so that memory does not
+// grow with the number of samples).
+func (f *fragment) encodeMoof(tr *track) ([]byte, error) {
+	if f.moof != nil {
+		return f.moof, nil
+	}
+	again, err := buildFragment(tr, f.first, f.last, f.seq)
+	if err != nil {
+		return nil, err
+	}
+	return again.moof, nil
+}
 
 // buildFragment encodes the moof of samples [first, last) of tr.
 func buildFragment(tr *track, first, last int, seq uint32) (*fragment, error) {
@@ -87,6 +102,7 @@ func buildFragment(tr *track, first, last int, seq uint32) (*fragment, error) {
 	if fr.moof, err = isobmff.AppendBox(nil, moof); err != nil {
 		return nil, err
 	}
+	fr.moofSize = int64(len(fr.moof))
 	return fr, nil
 }
 

@@ -155,6 +155,7 @@ func planSegments(tr *track, opts Options) ([]*segInfo, error) {
 					return nil, err
 				}
 				seq++
+				fr.moof = nil // encoded again when written
 				seg.frags = append(seg.frags, fr)
 				seg.size += fr.size()
 				start = i
@@ -212,7 +213,11 @@ func packageTrack(ctx context.Context, out Output, tr *track, opts Options, res 
 	buf := make([]byte, copyBufferSize)
 	writeFrags := func(w io.Writer, seg *segInfo) error {
 		for _, fr := range seg.frags {
-			for _, b := range [][]byte{fr.moof, fr.mdatHeader} {
+			moof, err := fr.encodeMoof(tr)
+			if err != nil {
+				return err
+			}
+			for _, b := range [][]byte{moof, fr.mdatHeader} {
 				if _, err := w.Write(b); err != nil {
 					return err
 				}
@@ -329,7 +334,7 @@ func iframeRange(tr *track, seg *segInfo, lead int64) manifest.ByteRange {
 		return manifest.ByteRange{}
 	}
 	fr := seg.frags[0]
-	end := lead + int64(len(fr.moof)+len(fr.mdatHeader)) + int64(tr.samples[fr.first].Size)
+	end := lead + fr.moofSize + int64(len(fr.mdatHeader)) + int64(tr.samples[fr.first].Size)
 	return manifest.ByteRange{First: 0, Last: end - 1}
 }
 

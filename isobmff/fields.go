@@ -1,6 +1,7 @@
 package isobmff
 
 import (
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"strings"
@@ -33,9 +34,14 @@ var described = map[string]bool{
 func describeTree(root *Box, buf []byte) {
 	var visit func(b *Box)
 	visit = func(b *Box) {
-		if described[b.Type] || visualEntries[b.Type] || audioEntries[b.Type] {
-			start := b.Offset - root.Offset
-			if start >= 0 && start+b.Size <= int64(len(buf)) {
+		start := b.Offset - root.Offset
+		if start < 0 || start+b.Size > int64(len(buf)) {
+			return
+		}
+		if f := tableFields(b.Type, buf[start+b.HeaderSize:start+b.Size]); f != nil {
+			b.Fields = f
+		} else if described[b.Type] || visualEntries[b.Type] || audioEntries[b.Type] {
+			{
 				if dec, err := decodeBox(b, buf[start:start+b.Size]); err == nil {
 					for k, v := range boxFields(dec) {
 						b.fieldsSet(k, v)
@@ -48,6 +54,36 @@ func describeTree(root *Box, buf []byte) {
 		}
 	}
 	visit(root)
+}
+
+// tableFields reads the fields of the table boxes straight from their
+// payload p (checked by checkTable), without decoding every entry: these
+// boxes grow with the number of samples.
+func tableFields(typ string, p []byte) map[string]any {
+	u32 := func(at int) uint32 {
+		if len(p) < at+4 {
+			return 0
+		}
+		return binary.BigEndian.Uint32(p[at:])
+	}
+	switch typ {
+	case "stts", "stss", "stsc", "stco", "co64":
+		return map[string]any{"entryCount": u32(4)}
+	case "ctts":
+		return map[string]any{"entryCount": u32(4), "version": u32(0) >> 24}
+	case "stsz":
+		return map[string]any{"sampleCount": u32(8), "sampleSize": u32(4)}
+	case "trun":
+		flags := u32(0) & 0xffffff
+		f := map[string]any{"sampleCount": u32(4), "flags": fmt.Sprintf("%06x", flags), "version": u32(0) >> 24}
+		if flags&1 != 0 {
+			f["dataOffset"] = int32(u32(8))
+		} else {
+			f["dataOffset"] = 0
+		}
+		return f
+	}
+	return nil
 }
 
 // boxFields returns the key fields of a decoded box.
