@@ -79,18 +79,55 @@ func TestDAPTConformance(t *testing.T) {
 	}
 }
 
-// imscScore compares, for every imsc-tests TTML document that has reference
-// PNGs, the set of times named by the PNGs with (a) the times at which our
-// converted cues begin or end, plus 0 where every rendering starts, and (b)
-// the times at which our timing model says the document can change
-// ([ttmlSignificantTimes]). Times are compared at the document's frame
-// resolution. It returns per-test results for the timing tests
-// (imsc1/ttml/timing) and for all tests.
+// imscBlankImages lists, for the imsc1 timing tests, the reference PNGs that
+// show nothing (every pixel the same: the ISD at that time has no visible
+// content). Computed by decoding the PNGs of w3c/imsc-tests at 08f10c5d5c36
+// (the commit in imsc-tests/SOURCE; the local copy has png-index.txt only).
+var imscBlankImages = map[string]string{
+	"BasicTimeContainment001": "10",
+	"BasicTimeContainment002": "20",
+	"BasicTimeContainment003": "0 10 15 20",
+	"BasicTimeContainment004": "0 10 15 20",
+	"BasicTiming001":          "0 20",
+	"BasicTiming002":          "0 20",
+	"BasicTiming003":          "0 20",
+	"BasicTiming005":          "0 15",
+	"BasicTiming006":          "15",
+	"BasicTiming007":          "0 15 20",
+	"BasicTiming008":          "0 15 21 22 23 24 25 26",
+	"BasicTiming010":          "0 24.4 35 40",
+	"BeginDur001":             "7 9 11 13 15 17 19 25",
+	"BeginEnd001":             "7 9 11 13 15 17 19 25",
+	"BeginEnd003":             "7 9 11 13 15 17 19 25",
+	"MediaParTiming001":       "0 20",
+	"MediaParTiming002":       "0 10 20 25",
+	"MediaParTiming003":       "20 40",
+	"MediaSeqTiming001":       "0 10 20",
+	"MediaSeqTiming002":       "0 10 20 30 40",
+	"MediaSeqTiming003":       "0 5 10 15 20 30 40",
+	"MediaSeqTiming004":       "0 10 20 25 30 35 40",
+	"MediaSeqTiming005":       "0 10 20 30 35 40",
+	"MediaSeqTiming006":       "0 10 15 20",
+	"MediaSeqTiming007":       "0 10 15 20 25 30",
+	"TimeExpressions001":      "739289.605167",
+	"timing-on-span-001":      "10",
+	"timing-on-span-002":      "10",
+}
+
+// imscResult is one imsc-tests document with reference PNGs: whether the
+// set of times at which our converted cues begin or end (plus 0, where every
+// rendering starts) equals the set of times named by its PNGs (cues), whether
+// our timing model's significant times ([ttmlSignificantTimes]) do (model),
+// and, for the timing tests, whether the cue times equal the reference times
+// at which something is shown or stops being shown (visible: the PNG's time
+// with the empty ISDs that follow another empty ISD left out, since no cue
+// begins or ends there). Times are compared at the document's frame
+// resolution.
 type imscResult struct {
-	name           string
-	timing         bool
-	cues, model    bool
-	want, got, sig string
+	name                  string
+	timing                bool
+	cues, model, visible  bool
+	want, got, sig, shown string
 }
 
 func imscScore(t *testing.T) []imscResult {
@@ -153,9 +190,38 @@ func imscScore(t *testing.T) []imscResult {
 		}
 		res.cues, res.model = sameSet(cues, wantFrames), sameSet(model, wantFrames)
 		res.want, res.got, res.sig = frameList(wantFrames, rate), frameList(cues, rate), frameList(model, rate)
+		if res.timing {
+			shown := visibleFrames(wantFrames, imscBlankImages[test], rate)
+			res.visible, res.shown = sameSet(cues, shown), frameList(shown, rate)
+		}
 		results = append(results, res)
 	}
 	return results
+}
+
+// visibleFrames returns 0 and the reference frames whose image shows
+// something or follows one that does (where shown content ends), given the
+// times of the blank images.
+func visibleFrames(ref map[int64]bool, blank string, rate FrameRate) map[int64]bool {
+	empty := map[int64]bool{}
+	for _, b := range strings.Fields(blank) {
+		if sec, ok := new(big.Rat).SetString(b); ok {
+			empty[frameAt(sec, rate)] = true
+		}
+	}
+	fs := make([]int64, 0, len(ref))
+	for f := range ref {
+		fs = append(fs, f)
+	}
+	sort.Slice(fs, func(i, j int) bool { return fs[i] < fs[j] })
+	out, prevShown := map[int64]bool{0: true}, false
+	for _, f := range fs {
+		if !empty[f] || prevShown {
+			out[f] = true
+		}
+		prevShown = !empty[f]
+	}
+	return out
 }
 
 func sameSet(a, b map[int64]bool) bool {
@@ -188,11 +254,37 @@ func frameList(m map[int64]bool, r FrameRate) string {
 //
 //	go test ./ttal -run TestIMSCTiming -v
 //
-// It requires that the timing model gives the reference times for at least
-// 90% of the timing tests, and that the converted cues keep their score.
+// imscJS renders one PNG per ISD: at 0 and at every significant time of the
+// document, whether or not anything is shown. The reader emits one cue per
+// ISD interval in which a paragraph shows text (splitting events at the
+// document's significant times when it has some of its own), so the cue
+// times are the significant times restricted to the intervals where content
+// is shown, plus the times where it stops being shown.
+//
+// Issue 5 asks that the cue times equal the PNG times for at least 90% of
+// the timing tests. That cannot be reached with cues: 12 of the 32 timing
+// tests name times at which an empty ISD follows another empty ISD — their
+// PNGs are blank (imscBlankImages) and no cue begins or ends there, since
+// there is no cue for an empty ISD:
+//
+//   - before anything is shown: MediaSeqTiming003 (5, 10, 15, 20 s: the
+//     first div's paragraphs are cut off by their 0-length implicit seq
+//     durations);
+//   - after everything is shown, at ends of containers whose content an
+//     ancestor or a seq already cut off: BasicTimeContainment003 and 004
+//     (15, 20), BasicTiming007 (20), BasicTiming008 (21–26), BasicTiming010
+//     (40), MediaParTiming002 (20, 25), MediaParTiming003 (40),
+//     MediaSeqTiming004 (25–40), MediaSeqTiming005 (35, 40),
+//     MediaSeqTiming006 (15, 20), MediaSeqTiming007 (15–30).
+//
+// The test therefore requires (1) that the timing model gives the PNG times
+// for at least 90% of the timing tests, (2) that the cue times equal the PNG
+// times with those empty-after-empty ISDs left out for every timing test,
+// and (3) that the issue's cue score does not fall below the 20/32 measured
+// when the reader began splitting per ISD.
 func TestIMSCTiming(t *testing.T) {
 	results := imscScore(t)
-	var n, tn, cues, tcues, model, tmodel int
+	var n, tn, cues, tcues, model, tmodel, tvisible int
 	for _, r := range results {
 		n++
 		if r.cues {
@@ -201,26 +293,34 @@ func TestIMSCTiming(t *testing.T) {
 		if r.model {
 			model++
 		}
-		if r.timing {
-			tn++
-			if r.cues {
-				tcues++
-			}
-			if r.model {
-				tmodel++
-			}
+		if !r.timing {
+			continue
 		}
-		if r.timing && (!r.cues || !r.model) {
-			t.Logf("%s: reference %s; cues %s; model %s", r.name, r.want, r.got, r.sig)
+		tn++
+		if r.cues {
+			tcues++
+		}
+		if r.model {
+			tmodel++
+		}
+		if r.visible {
+			tvisible++
+		}
+		if !r.cues || !r.model || !r.visible {
+			t.Logf("%s: reference %s; shown or ending %s; cues %s; model %s", r.name, r.want, r.shown, r.got, r.sig)
+		}
+		if !r.visible {
+			t.Errorf("%s: cue times %s, want the reference times where content shows or ends: %s", r.name, r.got, r.shown)
 		}
 	}
 	pct := func(a, b int) float64 { return 100 * float64(a) / float64(b) }
-	t.Logf("IMSC timing tests: converted cue times %d/%d (%.1f%%), timing model %d/%d (%.1f%%)", tcues, tn, pct(tcues, tn), tmodel, tn, pct(tmodel, tn))
+	t.Logf("IMSC timing tests: converted cue times = reference times %d/%d (%.1f%%); = reference times where content shows or ends %d/%d (%.1f%%); timing model %d/%d (%.1f%%)",
+		tcues, tn, pct(tcues, tn), tvisible, tn, pct(tvisible, tn), tmodel, tn, pct(tmodel, tn))
 	t.Logf("all %d tests with reference PNGs: converted cue times %d (%.1f%%), timing model %d (%.1f%%)", n, cues, pct(cues, n), model, pct(model, n))
 	if tn == 0 || tmodel*10 < tn*9 {
 		t.Errorf("timing model matches %d/%d timing tests, below 90%%", tmodel, tn)
 	}
-	if tcues < 19 {
-		t.Errorf("converted cue times match %d/%d timing tests, fewer than the 19 measured when this test was written", tcues, tn)
+	if tcues < 20 {
+		t.Errorf("converted cue times match %d/%d timing tests, fewer than the 20 measured when the reader began splitting per ISD", tcues, tn)
 	}
 }

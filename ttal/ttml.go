@@ -25,6 +25,10 @@ type ttmlReader struct {
 	times  *ttmlTimes
 	s      *Script
 	ids    map[string]int // event id → index
+	// cuts are the frames of the document's significant times when plain
+	// TTML events are split per ISD ([ttmlReader.isdCuts]), else nil.
+	cuts    []int64
+	grouped []int // indexes of the events made from ttal:event groups
 }
 
 // readTTML reads a TTML, IMSC or DAPT document.
@@ -84,7 +88,11 @@ func readTTML(data []byte, opt ReadOptions) (*Script, error) {
 		if len(s.Represents) == 0 {
 			s.Represents = []string{"visual.text"}
 		}
+		r.cuts = r.isdCuts(body)
 		if err := r.paragraphs(body); err != nil {
+			return nil, err
+		}
+		if err := r.splitGroups(); err != nil {
 			return nil, err
 		}
 	}
@@ -170,6 +178,11 @@ func (r *ttmlReader) eventID(n *xnode) string {
 	if id == "" {
 		id = "e" + strconv.Itoa(len(r.s.Events)+1)
 	}
+	return r.uniqueID(id)
+}
+
+// uniqueID returns id, or the first of id-2, id-3… that no event has.
+func (r *ttmlReader) uniqueID(id string) string {
 	for base, k := id, 2; ; k++ {
 		if _, dup := r.ids[id]; !dup {
 			return id
@@ -202,7 +215,7 @@ func (r *ttmlReader) daptEvents(n *xnode) {
 		}
 		e := r.newEvent(c)
 		for _, p := range c.elems(nsTT, "p") {
-			e.Texts = append(e.Texts, r.text(p, e))
+			e.Texts = append(e.Texts, r.text(p))
 			if ps, pe, ok := r.span(p); ok && e.End <= e.Start { // untimed div, timed p
 				e.Start, e.End = ps, pe
 			}
@@ -243,8 +256,10 @@ func (r *ttmlReader) newEvent(n *xnode) *Event {
 
 // paragraphs maps every displayed <p> of a plain TTML document to events:
 // one per stretch of time in which its visible text stays the same (timed
-// spans and <set> display changes split it), or to a text of the event named
-// by its ttal:event when this package wrote the document.
+// spans and <set> display changes split it) and, when the document has
+// significant times of its own ([ttmlReader.isdCuts]), per ISD interval; or
+// to a text of the event named by its ttal:event when this package wrote the
+// document.
 func (r *ttmlReader) paragraphs(n *xnode) error {
 	for _, c := range n.elems(nsTT, "") {
 		if c.name.Local != "p" {
@@ -259,14 +274,15 @@ func (r *ttmlReader) paragraphs(n *xnode) error {
 		if group := c.attrOr(nsTTAL, "event"); group != "" {
 			if i, ok := r.ids[group]; ok {
 				e := &r.s.Events[i]
-				e.Texts = append(e.Texts, r.text(c, e))
+				e.Texts = append(e.Texts, r.text(c))
 				continue
 			}
 			e := r.newEvent(c)
 			delete(r.ids, e.ID)
 			e.ID = group
 			r.ids[group] = len(r.s.Events) - 1
-			e.Texts = append(e.Texts, r.text(c, e))
+			r.grouped = append(r.grouped, len(r.s.Events)-1)
+			e.Texts = append(e.Texts, r.text(c))
 			continue
 		}
 		if err := r.segments(c); err != nil {
@@ -280,8 +296,10 @@ func (r *ttmlReader) paragraphs(n *xnode) error {
 // change (each change makes an event and a pass over the paragraph).
 const MaxParagraphChanges = 4096
 
-// segments splits a <p> at the times its active content changes (one event
-// per TTML intermediate synchronic document in which it shows text).
+// segments splits a <p> at the times its active content changes, and each
+// stretch at the ISD cuts inside it (one event per TTML intermediate
+// synchronic document in which it shows text; pieces of one stretch have the
+// same text, language and speakers).
 func (r *ttmlReader) segments(p *xnode) error {
 	pa := r.times.active[p]
 	end := pa.end
@@ -324,10 +342,16 @@ func (r *ttmlReader) segments(p *xnode) error {
 		if strings.TrimSpace(text) == "" {
 			continue
 		}
-		e := r.newEvent(p)
-		e.Start, e.End = start, end
-		e.Texts = append(e.Texts, r.text(p, e))
-		e.Texts[0].Text, e.Texts[0].Anchors = text, nil
+		tx := r.text(p)
+		tx.Text, tx.Anchors = text, nil
+		for _, pc := range r.pieces(start, end) {
+			if len(r.s.Events) >= MaxItems {
+				return p.errAt("more than %d events", MaxItems)
+			}
+			e := r.newEvent(p)
+			e.Start, e.End = pc[0], pc[1]
+			e.Texts = append(e.Texts, tx)
+		}
 	}
 	return nil
 }
@@ -370,7 +394,7 @@ func (r *ttmlReader) collectAt(n *xnode, tb *textBuilder, preserve bool, at *big
 
 // text reads the text of a <p>: spans flattened, <br> as "\n", white space
 // collapsed unless xml:space="preserve", timed spans as anchors.
-func (r *ttmlReader) text(p *xnode, e *Event) Text {
+func (r *ttmlReader) text(p *xnode) Text {
 	lang, _ := p.inherited(nsXML, "lang")
 	if lang == "" {
 		lang = r.s.Language
@@ -832,52 +856,4 @@ func exactText(e *Event, lang string) *Text {
 		}
 	}
 	return nil
-}
-
-// ttmlSignificantTimes returns the times at which a TTML document's state
-// can change: the begin and definite end of every timed element of the body
-// and of every region and <set>, as TTML's timing model gives them before
-// ancestors clip them (what imscJS renders reference images at).
-func ttmlSignificantTimes(data []byte) ([]*big.Rat, error) {
-	doc, err := parseXML(data)
-	if err != nil {
-		return nil, err
-	}
-	t, err := ttmlTimingOf(doc.root)
-	if err != nil {
-		return nil, err
-	}
-	raw := map[*xnode]interval{}
-	if body := doc.root.first(nsTT, "body"); body != nil {
-		if _, err := t.resolve(body, new(big.Rat), false, raw); err != nil {
-			return nil, err
-		}
-	}
-	var regions func(n *xnode)
-	regions = func(n *xnode) {
-		for _, c := range n.elems(nsTT, "") {
-			if c.name.Local == "region" {
-				if _, err := t.resolve(c, new(big.Rat), false, raw); err != nil {
-					return
-				}
-				continue
-			}
-			regions(c)
-		}
-	}
-	if head := doc.root.first(nsTT, "head"); head != nil {
-		regions(head)
-	}
-	seen := map[string]bool{"0": true}
-	out := []*big.Rat{new(big.Rat)}
-	for _, iv := range raw {
-		for _, v := range []*big.Rat{iv.begin, iv.end} {
-			if v != nil && !seen[v.RatString()] {
-				seen[v.RatString()] = true
-				out = append(out, v)
-			}
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Cmp(out[j]) < 0 })
-	return out, nil
 }
