@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"sync"
 	"time"
 
 	"github.com/Eyevinn/mp4ff/mp4"
@@ -75,8 +76,9 @@ func Package(ctx context.Context, out Output, inputs []*Input, opts Options) (*R
 			total += int64(s.Size)
 		}
 	}
+	buf := make([]byte, copyBufferSize)
 	for _, tr := range tracks {
-		rep, err := packageTrack(ctx, out, tr, opts, res, func(n int64) {
+		rep, err := packageTrack(ctx, out, tr, opts, res, buf, func(n int64) {
 			done += n
 			if opts.Progress != nil {
 				opts.Progress(done, total)
@@ -187,7 +189,7 @@ func sidxFor(tr *track, segs []*segInfo) *mp4.SidxBox {
 }
 
 // packageTrack writes one track and returns its representation.
-func packageTrack(ctx context.Context, out Output, tr *track, opts Options, res *Result, progress func(int64)) (*manifest.Representation, error) {
+func packageTrack(ctx context.Context, out Output, tr *track, opts Options, res *Result, buf []byte, progress func(int64)) (*manifest.Representation, error) {
 	segs, err := planSegments(tr, opts)
 	if err != nil {
 		return nil, err
@@ -210,7 +212,6 @@ func packageTrack(ctx context.Context, out Output, tr *track, opts Options, res 
 		return nil, fmt.Errorf("%s: init segment: %w", tr.id, err)
 	}
 	rep := representation(tr, segs)
-	buf := make([]byte, copyBufferSize)
 	writeFrags := func(w io.Writer, seg *segInfo) error {
 		for _, fr := range seg.frags {
 			moof, err := fr.encodeMoof(tr)
@@ -345,7 +346,9 @@ func writeFile(out Output, name string, res *Result, fill func(io.Writer) error)
 		return err
 	}
 	cw := &countWriter{w: wc}
-	bw := bufio.NewWriterSize(cw, 1<<20)
+	bw := writerPool.Get().(*bufio.Writer)
+	defer writerPool.Put(bw)
+	bw.Reset(cw)
 	if err := fill(bw); err != nil {
 		wc.Close()
 		return fmt.Errorf("writing %s: %w", name, err)
@@ -361,6 +364,9 @@ func writeFile(out Output, name string, res *Result, fill func(io.Writer) error)
 	res.Bytes += cw.n
 	return nil
 }
+
+// writerPool holds the 1 MB write buffers, reused from file to file.
+var writerPool = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 1<<20) }}
 
 type countWriter struct {
 	w io.Writer

@@ -29,6 +29,7 @@ measure() {
   for ((i = 1; i <= runs; i++)); do
     rm -rf "$work/out-$name"
     mkdir -p "$work/out-$name"
+    sync # start every run with no dirty pages of the run before
     /usr/bin/time -f "%e %U %S %M" -o "$work/$name.t" "$@" > /dev/null 2> "$work/$name.log" || { cat "$work/$name.log" >&2; exit 1; }
     awk '{printf "%s %.2f %s\n", $1, $2 + $3, $4}' "$work/$name.t" >> "$work/$name.times"
   done
@@ -49,7 +50,6 @@ awk -v a="$(median mp4pkg 1)" -v b="$(median shaka 1)" -v c="$(median mp4pkg 3)"
 
 # Memory bound: a 2x larger input must not grow peak RSS by 10 % or more.
 bash scripts/gen-large.sh "$big2" "$(( ${BENCH_MIN_MB:-1100} * 2 ))"
-rm -rf "$work/out-big2"
-/usr/bin/time -f "%e %M" -o "$work/big2.t" "$work/mp4pkg" package --quiet --force -o "$work/out-big2" --segment-duration 4s "$big2"
-awk -v r1="$(median mp4pkg 3)" '{printf "mp4pkg on %s: wall %.2f s, peak RSS %.1f MB (%.1f%% of the 1x run)\n", "2x input", $1, $2 / 1024, 100 * $2 / r1}' "$work/big2.t"
+measure mp4pkg2x "$work/mp4pkg" package --quiet --force -o "$work/out-mp4pkg2x" --segment-duration 4s "$big2"
+awk -v a="$(median mp4pkg2x 3)" -v b="$(median mp4pkg 3)" 'BEGIN {printf "peak RSS 2x input / 1x input: %.3f\n", a / b}'
 rm -rf "$work"/out-*
