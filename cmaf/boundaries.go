@@ -28,6 +28,10 @@ func segmentBoundaries(tracks []*track, target time.Duration) error {
 	if lead == nil {
 		lead = tracks[0]
 	}
+	if err := lead.load(); err != nil {
+		return err
+	}
+	defer lead.drop()
 	// Boundaries as exact rationals of seconds.
 	ts := int64(lead.t.Timescale)
 	step := target.Nanoseconds() * ts // target in lead ticks, times 1e9
@@ -61,6 +65,10 @@ func segmentBoundaries(tracks []*track, target time.Duration) error {
 
 // alignTrack cuts tr at the boundaries (presentation times in seconds).
 func alignTrack(tr, lead *track, bounds []*big.Rat) error {
+	if err := tr.load(); err != nil {
+		return err
+	}
+	defer tr.drop()
 	ts := int64(tr.t.Timescale)
 	tr.segStart = []int{0}
 	i := 0

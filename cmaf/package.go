@@ -72,12 +72,13 @@ func Package(ctx context.Context, out Output, inputs []*Input, opts Options) (*R
 	res := &Result{Skipped: skipped, Presentation: &manifest.Presentation{Layout: opts.Layout}}
 	var total, done int64
 	for _, tr := range tracks {
-		for _, s := range tr.samples {
-			total += int64(s.Size)
-		}
+		total += tr.bytes
 	}
 	buf := make([]byte, copyBufferSize)
 	for _, tr := range tracks {
+		if err := tr.load(); err != nil {
+			return nil, err
+		}
 		rep, err := packageTrack(ctx, out, tr, opts, res, buf, func(n int64) {
 			done += n
 			if opts.Progress != nil {
@@ -91,6 +92,7 @@ func Package(ctx context.Context, out Output, inputs []*Input, opts Options) (*R
 		if d := float64(trackEnd(tr)) / float64(tr.t.Timescale); d > res.Presentation.Duration {
 			res.Presentation.Duration = d
 		}
+		tr.drop()
 	}
 	return res, nil
 }

@@ -64,11 +64,15 @@ func closeAll(ins []*Input) {
 
 // track is one input track on its way out.
 type track struct {
-	in      *Input
-	t       *isobmff.Track
-	id      string // output name, e.g. video-720p
-	kind    string
+	in   *Input
+	t    *isobmff.Track
+	id   string // output name, e.g. video-720p
+	kind string
+	// samples are loaded while the track is being cut or written and
+	// dropped after, so that only one track's sample list is in memory.
 	samples []isobmff.Sample
+	// bytes is the sum of the sample sizes.
+	bytes int64
 	// shift is the edit list's media time: presentation time = decode time
 	// + composition offset - shift.
 	shift int64
@@ -76,6 +80,28 @@ type track struct {
 	// entry is len(samples).
 	segStart []int
 }
+
+// load reads the track's sample list.
+func (tr *track) load() error {
+	if tr.samples != nil {
+		return nil
+	}
+	samples, err := tr.in.File.Samples(tr.t)
+	if err != nil {
+		return fmt.Errorf("%s: %w", tr.in.Name, err)
+	}
+	if len(samples) == 0 {
+		return fmt.Errorf("%s track %d has no samples", tr.in.Name, tr.t.ID)
+	}
+	tr.samples, tr.bytes = samples, 0
+	for _, s := range samples {
+		tr.bytes += int64(s.Size)
+	}
+	return nil
+}
+
+// drop forgets the sample list.
+func (tr *track) drop() { tr.samples = nil }
 
 // pts is the presentation time of sample i, edit list applied.
 func (tr *track) pts(i int) int64 {
@@ -113,11 +139,7 @@ func collectTracks(inputs []*Input) ([]*track, []string, error) {
 			if t.SampleCount == 0 {
 				return nil, nil, fmt.Errorf("%s track %d has no samples", in.Name, t.ID)
 			}
-			samples, err := in.File.Samples(t)
-			if err != nil {
-				return nil, nil, fmt.Errorf("%s: %w", in.Name, err)
-			}
-			tr := &track{in: in, t: t, kind: kind, samples: samples}
+			tr := &track{in: in, t: t, kind: kind}
 			for _, e := range t.EditList {
 				if e.MediaTime >= 0 {
 					tr.shift = e.MediaTime

@@ -110,9 +110,9 @@ func (f *File) insideMdat(start, end int64) bool {
 type Sample struct {
 	// Offset and Size locate the sample's bytes in the file.
 	Offset int64
-	Size   uint32
 	// DecodeTime is the sample's decode timestamp.
 	DecodeTime uint64
+	Size       uint32
 	// Duration is the sample's duration.
 	Duration uint32
 	// CompositionOffset is presentation time minus decode time.
