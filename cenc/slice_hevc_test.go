@@ -14,7 +14,7 @@ import (
 
 // hevcTrack opens path and returns its HEVC track, the file bytes and the
 // parameter sets of its hvcC.
-func hevcTrack(t *testing.T, path string) (*isobmff.File, *isobmff.Track, []byte, hevcParams) {
+func hevcTrack(t testing.TB, path string) (*isobmff.File, *isobmff.Track, []byte, hevcParams) {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -42,7 +42,7 @@ func hevcTrack(t *testing.T, path string) (*isobmff.File, *isobmff.Track, []byte
 }
 
 // addParamSet parses an SPS or PPS NAL unit into ps.
-func addParamSet(t *testing.T, ps hevcParams, n []byte) {
+func addParamSet(t testing.TB, ps hevcParams, n []byte) {
 	switch hevc.GetNaluType(n[0]) {
 	case hevc.NALU_SPS:
 		sps, err := hevc.ParseSPSNALUnit(n)
@@ -135,30 +135,8 @@ func TestMP4ffHEVCSliceEntryPoints(t *testing.T) {
 // FuzzHEVCSliceHeader feeds arbitrary slices to the parser with the
 // parameter sets of testdata/hevc_hdr10.mp4; it must never panic.
 func FuzzHEVCSliceHeader(f *testing.F) {
-	path := filepath.Join(testmedia.RepoRoot(), "testdata", "hevc_hdr10.mp4")
-	data, err := os.ReadFile(path)
-	if err != nil {
-		f.Fatal(err)
-	}
-	file, err := isobmff.OpenFile(path)
-	if err != nil {
-		f.Fatal(err)
-	}
-	ps := hevcParams{sps: map[uint32]*hevc.SPS{}, pps: map[uint32]*hevc.PPS{}}
-	vse := file.Tracks[0].Entry.(*mp4.VisualSampleEntryBox)
-	for _, a := range vse.HvcC.NaluArrays {
-		for _, n := range a.Nalus {
-			switch hevc.GetNaluType(n[0]) {
-			case hevc.NALU_SPS:
-				sps, _ := hevc.ParseSPSNALUnit(n)
-				ps.sps[uint32(sps.SpsID)] = sps
-			case hevc.NALU_PPS:
-				pps, _ := hevc.ParsePPSNALUnit(n, ps.sps)
-				ps.pps[pps.PicParameterSetID] = pps
-			}
-		}
-	}
-	samples, _ := file.Samples(file.Tracks[0])
+	file, tr, data, ps := hevcTrack(f, filepath.Join(testmedia.RepoRoot(), "testdata", "hevc_hdr10.mp4"))
+	samples, _ := file.Samples(tr)
 	for _, s := range samples[:8] {
 		b := data[s.Offset : s.Offset+int64(s.Size)]
 		for len(b) >= 4 {

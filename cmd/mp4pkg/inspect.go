@@ -65,17 +65,21 @@ func openInput(stdin io.Reader, name string) (*isobmff.File, error) {
 	if name != "-" {
 		return isobmff.OpenFile(name)
 	}
-	tmp, err := os.CreateTemp("", "mp4pkg-stdin-*.mp4")
+	name, err := spoolStdin(stdin)
 	if err != nil {
 		return nil, err
 	}
-	defer os.Remove(tmp.Name())
-	defer tmp.Close()
-	n, err := io.Copy(tmp, stdin)
+	defer os.Remove(name)
+	tmp, err := os.Open(name)
 	if err != nil {
-		return nil, fmt.Errorf("reading standard input: %w", err)
+		return nil, err
 	}
-	f, err := isobmff.Open(tmp, n)
+	defer tmp.Close()
+	st, err := tmp.Stat()
+	if err != nil {
+		return nil, err
+	}
+	f, err := isobmff.Open(tmp, st.Size())
 	if err != nil {
 		return nil, fmt.Errorf("-: %w", err)
 	}
