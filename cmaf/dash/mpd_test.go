@@ -3,7 +3,6 @@ package dash
 import (
 	"bytes"
 	"encoding/base64"
-	"encoding/json"
 	"encoding/xml"
 	"flag"
 	"math"
@@ -14,26 +13,15 @@ import (
 	"testing"
 
 	"github.com/mp4pkg/mp4pkg/cmaf/manifest"
+	"github.com/mp4pkg/mp4pkg/internal/testmedia"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
 
-// fixtures are the hand-built presentations in testdata/presentations
-// (made by gen.py there; the hls tests read them too).
-var fixtures = []string{"avc-segments", "avc-single-file", "audio-only", "cbcs-drm", "multi-audio"}
+// fixtures are the hand-built presentations shared with the other writer's tests.
+var fixtures = testmedia.Presentations
 
-func load(t *testing.T, name string) *manifest.Presentation {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", "presentations", name+".json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var p manifest.Presentation
-	if err := json.Unmarshal(b, &p); err != nil {
-		t.Fatal(err)
-	}
-	return &p
-}
+func load(t *testing.T, name string) *manifest.Presentation { return testmedia.Presentation(t, name) }
 
 func write(t *testing.T, p *manifest.Presentation) []byte {
 	t.Helper()

@@ -2,7 +2,6 @@ package hls
 
 import (
 	"bytes"
-	"encoding/json"
 	"flag"
 	"io"
 	"os"
@@ -12,26 +11,15 @@ import (
 	"testing"
 
 	"github.com/mp4pkg/mp4pkg/cmaf/manifest"
+	"github.com/mp4pkg/mp4pkg/internal/testmedia"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
 
-// fixtures are the hand-built presentations the dash tests use too
-// (cmaf/dash/testdata/presentations, made by gen.py there).
-var fixtures = []string{"avc-segments", "avc-single-file", "audio-only", "cbcs-drm", "multi-audio"}
+// fixtures are the hand-built presentations shared with the other writer's tests.
+var fixtures = testmedia.Presentations
 
-func load(t *testing.T, name string) *manifest.Presentation {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "dash", "testdata", "presentations", name+".json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var p manifest.Presentation
-	if err := json.Unmarshal(b, &p); err != nil {
-		t.Fatal(err)
-	}
-	return &p
-}
+func load(t *testing.T, name string) *manifest.Presentation { return testmedia.Presentation(t, name) }
 
 // outputs writes every playlist of p as the packager would, keyed by its
 // path relative to DIR.
