@@ -1,6 +1,7 @@
 package isobmff
 
 import (
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -332,14 +333,19 @@ func trackSummary(trak *mp4.TrakBox, path string, moov *mp4.MoovBox) (*Track, er
 			t.Duration += uint64(c) * uint64(stbl.Stts.SampleTimeDelta[i])
 		}
 	}
-	if stbl.Stsz != nil {
-		t.SampleCount = uint64(stbl.Stsz.SampleNumber)
-	} else {
+	if stbl.Stsz == nil {
 		for _, c := range stbl.Children {
-			if c.Type() == "stz2" {
-				return nil, unsupported(path+"/mdia/minf/stbl/stz2", 0, "compact sample sizes (stz2)")
+			if u, ok := c.(*mp4.UnknownBox); ok && c.Type() == "stz2" {
+				stsz, err := stz2ToStsz(u.Payload())
+				if err != nil {
+					return nil, malformed(path+"/mdia/minf/stbl/stz2", 0, "%v", err)
+				}
+				stbl.Stsz = stsz
 			}
 		}
+	}
+	if stbl.Stsz != nil {
+		t.SampleCount = uint64(stbl.Stsz.SampleNumber)
 	}
 	if stbl.Stss != nil {
 		t.SyncSampleCount = uint64(len(stbl.Stss.SampleNumber))
@@ -362,6 +368,38 @@ func trackSummary(trak *mp4.TrakBox, path string, moov *mp4.MoovBox) (*Track, er
 		return nil, err
 	}
 	return t, nil
+}
+
+// stz2ToStsz expands a compact sample size box (ISO/IEC 14496-12 8.7.3.3;
+// payload checked by checkTable) into the stsz form the rest of mp4pkg
+// reads.
+func stz2ToStsz(p []byte) (*mp4.StszBox, error) {
+	if len(p) < 12 {
+		return nil, fmt.Errorf("stz2 payload of %d bytes", len(p))
+	}
+	fieldSize := int(p[7])
+	n := int(binary.BigEndian.Uint32(p[8:12]))
+	if fieldSize != 4 && fieldSize != 8 && fieldSize != 16 || (n*fieldSize+7)/8 > len(p)-12 {
+		return nil, fmt.Errorf("stz2 with field size %d and %d samples does not fit its %d bytes", fieldSize, n, len(p))
+	}
+	sizes := make([]uint32, n)
+	data := p[12:]
+	for i := range sizes {
+		switch fieldSize {
+		case 16:
+			sizes[i] = uint32(binary.BigEndian.Uint16(data[2*i:]))
+		case 8:
+			sizes[i] = uint32(data[i])
+		case 4:
+			b := data[i/2]
+			if i%2 == 0 {
+				sizes[i] = uint32(b >> 4)
+			} else {
+				sizes[i] = uint32(b & 0xf)
+			}
+		}
+	}
+	return &mp4.StszBox{SampleNumber: uint32(n), SampleSize: sizes}, nil
 }
 
 // describeEntry fills the decoder, colour and encryption signals from the
