@@ -19,4 +19,7 @@ const (
 	// MaxEntries is the largest entry count accepted in any table (samples,
 	// chunks, references), whatever the box size says.
 	MaxEntries = 1 << 28
+	// MaxSamples is the largest number of samples in one track (38 hours
+	// at 60 frames per second); it bounds File.Samples to 256 MB.
+	MaxSamples = 1 << 23
 )

@@ -302,6 +302,9 @@ func (f *File) summariseFragments(byID map[uint32]*Track) error {
 	}
 	for _, s := range f.Fragments.Tracks {
 		t := byID[s.ID]
+		if t.SampleCount+s.SampleCount > MaxSamples {
+			return unsupported(fmt.Sprintf("moof[%d]", len(f.Moofs)), f.Moofs[len(f.Moofs)-1].Offset, "track %d has more than %d samples", s.ID, MaxSamples)
+		}
 		t.SampleCount += s.SampleCount
 		t.SyncSampleCount += s.SyncSampleCount
 		t.Duration += s.Duration
@@ -346,6 +349,9 @@ func trackSummary(trak *mp4.TrakBox, path string, moov *mp4.MoovBox) (*Track, er
 	}
 	if stbl.Stsz != nil {
 		t.SampleCount = uint64(stbl.Stsz.SampleNumber)
+		if t.SampleCount > MaxSamples {
+			return nil, unsupported(path+"/mdia/minf/stbl/stsz", 0, "%d samples exceed the limit of %d per track", t.SampleCount, MaxSamples)
+		}
 	}
 	if stbl.Stss != nil {
 		t.SyncSampleCount = uint64(len(stbl.Stss.SampleNumber))
