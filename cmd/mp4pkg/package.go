@@ -94,7 +94,7 @@ func runPackage(cmd *cobra.Command, o *packageOptions, args []string) error {
 	quiet, _ := cmd.Flags().GetBool("quiet")
 	stderr := cmd.ErrOrStderr()
 
-	if err := checkOutDir(o.out, o.force); err != nil {
+	if err := checkOutDir(o.out, o.force, args); err != nil {
 		return err
 	}
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
@@ -175,8 +175,27 @@ func runPackage(cmd *cobra.Command, o *packageOptions, args []string) error {
 	return nil
 }
 
-// checkOutDir refuses an existing non-empty output folder unless force.
-func checkOutDir(dir string, force bool) error {
+// checkOutDir refuses an existing non-empty output folder unless force,
+// and never lets --force replace a folder that holds the current folder or
+// an input.
+func checkOutDir(dir string, force bool, inputs []string) error {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return err
+	}
+	cwd, _ := os.Getwd()
+	inside := func(p string) bool {
+		rel, err := filepath.Rel(abs, p)
+		return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+	}
+	if inside(cwd) {
+		return fmt.Errorf("output folder %s holds the current folder: choose a new folder", dir)
+	}
+	for _, in := range inputs {
+		if p, err := filepath.Abs(in); err == nil && in != "-" && inside(p) {
+			return fmt.Errorf("output folder %s holds the input %s: choose another folder", dir, in)
+		}
+	}
 	st, err := os.Stat(dir)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil

@@ -55,6 +55,8 @@ func TestPackageCommand(t *testing.T) {
 		{"misaligned renditions", []string{"package", "-o", filepath.Join(base, "x"), "--segment-duration", "2s",
 			filepath.Join(td, "rend_360p.mp4"), filepath.Join(td, "rend_180p_gop40.mp4")}, 1, "no sync sample at 2.000s"},
 		{"encryption not built", []string{"package", "-o", filepath.Join(base, "x"), "--encrypt", "cbcs", good}, 1, "not available"},
+		{"output holds the input", []string{"package", "--force", "-o", td, good}, 1, "holds the input"},
+		{"output holds the current folder", []string{"package", "--force", "-o", ".", good}, 1, "holds the current folder"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
