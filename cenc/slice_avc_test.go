@@ -1,0 +1,169 @@
+package cenc
+
+import (
+	"encoding/binary"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/Eyevinn/mp4ff/avc"
+	"github.com/Eyevinn/mp4ff/mp4"
+	"github.com/mp4pkg/mp4pkg/internal/testmedia"
+	"github.com/mp4pkg/mp4pkg/isobmff"
+)
+
+// avcFiles are the real H.264 streams the AVC tests run on: ffmpeg-made
+// single-slice, 4-slices-per-picture and open-GOP files, and two of mp4ff's.
+func avcFiles(t testing.TB) []string {
+	dir := testmedia.MP4ffDir(t)
+	td := filepath.Join(testmedia.RepoRoot(), "testdata")
+	return []string{filepath.Join(td, "avc_aac.mp4"), filepath.Join(td, "avc_multislice.mp4"),
+		filepath.Join(td, "open_gop.mp4"), filepath.Join(dir, "mp4/testdata/prog_8s.mp4"),
+		filepath.Join(dir, "cmd/mp4ff-nallister/testdata/h264.mp4")}
+}
+
+// avcTrack opens path and returns its AVC track, the file bytes and the
+// parameter sets of its avcC.
+func avcTrack(t testing.TB, path string) (*isobmff.File, *isobmff.Track, []byte, avcParams) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := isobmff.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := avcParams{sps: map[uint32]*avc.SPS{}, pps: map[uint32]*avc.PPS{}}
+	for _, tr := range f.Tracks {
+		vse, ok := tr.Entry.(*mp4.VisualSampleEntryBox)
+		if !ok || vse.AvcC == nil {
+			continue
+		}
+		for _, n := range append(append([][]byte{}, vse.AvcC.SPSnalus...), vse.AvcC.PPSnalus...) {
+			if err := ps.add(n); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return f, tr, data, ps
+	}
+	t.Fatalf("%s has no AVC track", path)
+	return nil, nil, nil, ps
+}
+
+// TestAVCSliceHeaderSizeAgreesWithMP4ff parses every slice of real H.264
+// streams (CABAC and CAVLC, IDR and non-IDR, P and B, multi-slice) and
+// checks the header size against mp4ff's parser, which is right on valid
+// streams.
+func TestAVCSliceHeaderSizeAgreesWithMP4ff(t *testing.T) {
+	for _, path := range avcFiles(t) {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			f, tr, data, ps := avcTrack(t, path)
+			samples, err := f.Samples(tr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			slices := 0
+			for i, s := range samples {
+				b := data[s.Offset : s.Offset+int64(s.Size)]
+				for len(b) >= 4 {
+					n := int(binary.BigEndian.Uint32(b))
+					if n > len(b)-4 || n == 0 {
+						t.Fatalf("sample %d: NAL length %d overruns", i+1, n)
+					}
+					nalu := b[4 : 4+n]
+					b = b[4+n:]
+					typ := avc.GetNaluType(nalu[0])
+					if typ == avc.NALU_SPS || typ == avc.NALU_PPS {
+						if err := ps.add(nalu); err != nil {
+							t.Fatalf("sample %d: %v", i+1, err)
+						}
+					}
+					if typ != avcNonIDR && typ != avcIDR {
+						continue
+					}
+					got, err := avcSliceHeaderSize(nalu, ps)
+					if err != nil {
+						t.Fatalf("sample %d: %v", i+1, err)
+					}
+					var want int
+					if err := isobmff.Guard("slice", 0, func() error {
+						sh, err := avc.ParseSliceHeader(nalu, ps.sps, ps.pps)
+						if err == nil {
+							want = int(sh.Size)
+						}
+						return err
+					}); err != nil {
+						t.Fatalf("sample %d: mp4ff: %v", i+1, err)
+					}
+					if got != want {
+						t.Fatalf("sample %d type %d: header %d bytes, mp4ff says %d", i+1, typ, got, want)
+					}
+					slices++
+				}
+			}
+			if slices == 0 {
+				t.Fatal("no slices")
+			}
+			cabac := false
+			for _, pps := range ps.pps {
+				cabac = cabac || pps.EntropyCodingModeFlag
+			}
+			t.Logf("%d slices agree (CABAC %v)", slices, cabac)
+		})
+	}
+}
+
+// avcSliceCases are hand-built slices with the SPS/PPS of avc_aac.mp4 that
+// must fail cleanly; they also seed FuzzAVCSliceHeader.
+var avcSliceCases = []struct {
+	name string
+	nalu []byte
+}{
+	{"header only", []byte{0x65}},
+	{"not a slice", []byte{0x67, 0x42, 0x00}},
+	{"unknown PPS", []byte{0x65, 0x88, 0x37, 0xff, 0xff}},
+	{"cut in frame_num", []byte{0x65, 0xb8}},
+	{"long Exp-Golomb", []byte{0x41, 0x00, 0x00, 0x00, 0x00, 0x01}},
+	{"emulation prevention at end", []byte{0x41, 0x9a, 0x00, 0x00, 0x03}},
+}
+
+// TestAVCSliceHeaderErrors checks that broken slices return an error.
+func TestAVCSliceHeaderErrors(t *testing.T) {
+	_, _, _, ps := avcTrack(t, filepath.Join(testmedia.RepoRoot(), "testdata", "avc_aac.mp4"))
+	for _, c := range avcSliceCases {
+		if n, err := avcSliceHeaderSize(c.nalu, ps); err == nil {
+			t.Errorf("%s: parsed as %d bytes", c.name, n)
+		} else {
+			t.Logf("%s: %v", c.name, err)
+		}
+	}
+}
+
+// FuzzAVCSliceHeader feeds arbitrary slices to the parser with the
+// parameter sets of testdata/avc_aac.mp4; it must never panic, and a size
+// it returns lies inside the NAL unit.
+func FuzzAVCSliceHeader(f *testing.F) {
+	file, tr, data, ps := avcTrack(f, filepath.Join(testmedia.RepoRoot(), "testdata", "avc_aac.mp4"))
+	samples, _ := file.Samples(tr)
+	for _, s := range samples[:8] {
+		b := data[s.Offset : s.Offset+int64(s.Size)]
+		for len(b) >= 4 {
+			n := int(binary.BigEndian.Uint32(b))
+			if n > len(b)-4 {
+				break
+			}
+			f.Add(b[4 : 4+min(n, 64)])
+			b = b[4+n:]
+		}
+	}
+	for _, c := range avcSliceCases {
+		f.Add(c.nalu)
+	}
+	f.Fuzz(func(t *testing.T, nalu []byte) {
+		n, err := avcSliceHeaderSize(nalu, ps)
+		if err == nil && (n < 2 || n > len(nalu)) {
+			t.Fatalf("header size %d for a %d-byte NAL unit", n, len(nalu))
+		}
+	})
+}
