@@ -1,0 +1,337 @@
+package cenc
+
+import (
+	"encoding/binary"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/Eyevinn/mp4ff/mp4"
+	"github.com/mp4pkg/mp4pkg/internal/testmedia"
+	"github.com/mp4pkg/mp4pkg/isobmff"
+)
+
+// fromMP4ff converts an mp4ff subsample map.
+func fromMP4ff(ss []mp4.SubSamplePattern) []Subsample {
+	out := make([]Subsample, len(ss))
+	for i, s := range ss {
+		out[i] = Subsample{uint32(s.BytesOfClearData), s.BytesOfProtectedData}
+	}
+	return out
+}
+
+// protectedRanges lists the [start, end) byte ranges a map protects.
+func protectedRanges(m []Subsample) [][2]int {
+	var out [][2]int
+	pos := 0
+	for _, s := range m {
+		pos += int(s.Clear)
+		if s.Protected > 0 {
+			out = append(out, [2]int{pos, pos + int(s.Protected)})
+		}
+		pos += int(s.Protected)
+	}
+	return out
+}
+
+// checkCencFromCbcs checks our cenc map against our cbcs map of the same
+// sample: the same ranges, each cut at its start to a multiple of 16 bytes,
+// ranges under 16 bytes dropped.
+func checkCencFromCbcs(cbcs, cenc []Subsample) error {
+	var want [][2]int
+	for _, r := range protectedRanges(cbcs) {
+		if n := (r[1] - r[0]) &^ 15; n > 0 {
+			want = append(want, [2]int{r[1] - n, r[1]})
+		}
+	}
+	if got := protectedRanges(cenc); !slices.Equal(got, want) {
+		return fmt.Errorf("cenc protects %v, cbcs ranges cut to 16 give %v", got, want)
+	}
+	return nil
+}
+
+// mapperFunc is the Subsamples method of a mapper.
+type mapperFunc func(sample []byte, scheme string) ([]Subsample, error)
+
+// compareNALMaps maps every sample of a track with ours and mp4ff's and
+// returns how many samples were mapped, how many cenc maps differ from
+// mp4ff's and the protected bytes of each cenc variant.
+func compareNALMaps(t *testing.T, path string, ours mapperFunc, theirs func([]byte, string) ([]mp4.SubSamplePattern, error),
+	tr *isobmff.Track, f *isobmff.File, data []byte) {
+	t.Helper()
+	samples, err := f.Samples(tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cencDiffer, ourCenc, theirCenc := 0, 0, 0
+	for i, s := range samples {
+		b := data[s.Offset : s.Offset+int64(s.Size)]
+		cbcs, err := ours(b, "cbcs")
+		if err != nil {
+			t.Fatalf("sample %d cbcs: %v", i+1, err)
+		}
+		cenc, err := ours(b, "cenc")
+		if err != nil {
+			t.Fatalf("sample %d cenc: %v", i+1, err)
+		}
+		var want, mp4ffCenc []Subsample
+		if err := isobmff.Guard("subsamples", s.Offset, func() error {
+			ss, err := theirs(b, "cbcs")
+			want = fromMP4ff(ss)
+			if err == nil {
+				ss, err = theirs(b, "cenc")
+				mp4ffCenc = fromMP4ff(ss)
+			}
+			return err
+		}); err != nil {
+			t.Fatalf("sample %d: mp4ff: %v", i+1, err)
+		}
+		if !slices.Equal(cbcs, want) {
+			t.Fatalf("sample %d cbcs: ours %v, mp4ff %v", i+1, cbcs, want)
+		}
+		if err := checkCencFromCbcs(cbcs, cenc); err != nil {
+			t.Fatalf("sample %d: %v", i+1, err)
+		}
+		if err := CheckSubsamples(mp4ffCenc, len(b)); err != nil {
+			t.Fatalf("sample %d: mp4ff cenc: %v", i+1, err)
+		}
+		if !slices.Equal(cenc, mp4ffCenc) {
+			cencDiffer++
+		}
+		for _, r := range protectedRanges(cenc) {
+			ourCenc += r[1] - r[0]
+		}
+		for _, r := range protectedRanges(mp4ffCenc) {
+			theirCenc += r[1] - r[0]
+		}
+	}
+	t.Logf("%s: %d samples: cbcs maps equal mp4ff's; cenc maps differ from mp4ff's (96-byte Bento4 rule) in %d, protecting %d bytes against mp4ff's %d",
+		filepath.Base(path), len(samples), cencDiffer, ourCenc, theirCenc)
+}
+
+// TestAVCSubsamplesAgreeWithMP4ff maps every sample of real H.264 streams:
+// cbcs maps must equal mp4ff's (both protect from the end of the slice
+// header); cenc maps must be the cbcs ranges cut to 16-byte multiples at
+// their start (Shaka's rule), where mp4ff's differ (it keeps 96 bytes
+// clear to match Bento4).
+func TestAVCSubsamplesAgreeWithMP4ff(t *testing.T) {
+	for _, path := range avcFiles(t) {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			f, tr, data, ps := avcTrack(t, path)
+			m, err := NewAVCMapper(4, avcParamSets(tr))
+			if err != nil {
+				t.Fatal(err)
+			}
+			compareNALMaps(t, path, m.Subsamples, func(b []byte, s string) ([]mp4.SubSamplePattern, error) {
+				return mp4.GetAVCProtectRanges(ps.sps, ps.pps, b, s)
+			}, tr, f, data)
+		})
+	}
+}
+
+// TestHEVCSubsamplesAgreeWithMP4ff does the same on real H.265 streams.
+func TestHEVCSubsamplesAgreeWithMP4ff(t *testing.T) {
+	for _, path := range hevcFiles(t) {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			f, tr, data, _ := hevcTrack(t, path)
+			m, err := NewHEVCMapper(4, hevcParamSets(tr))
+			if err != nil {
+				t.Fatal(err)
+			}
+			// mp4ff reads the mapper's parameter sets, which in-band ones update.
+			compareNALMaps(t, path, m.Subsamples, func(b []byte, s string) ([]mp4.SubSamplePattern, error) {
+				return mp4.GetHEVCProtectRanges(m.ps.sps, m.ps.pps, b, s)
+			}, tr, f, data)
+		})
+	}
+}
+
+// avcParamSets returns the SPS and PPS NAL units of an AVC track's avcC.
+func avcParamSets(tr *isobmff.Track) [][]byte {
+	c := tr.Entry.(*mp4.VisualSampleEntryBox).AvcC
+	return append(append([][]byte{}, c.SPSnalus...), c.PPSnalus...)
+}
+
+// hevcParamSets returns the parameter set NAL units of an HEVC track's hvcC.
+func hevcParamSets(tr *isobmff.Track) [][]byte {
+	var ps [][]byte
+	for _, a := range tr.Entry.(*mp4.VisualSampleEntryBox).HvcC.NaluArrays {
+		ps = append(ps, a.Nalus...)
+	}
+	return ps
+}
+
+// hevcFiles are the real H.265 streams of the HEVC tests.
+func hevcFiles(t testing.TB) []string {
+	dir := testmedia.MP4ffDir(t)
+	return []string{filepath.Join(testmedia.RepoRoot(), "testdata", "hevc_hdr10.mp4"),
+		filepath.Join(dir, "mp4/testdata/ed_hevc.mp4"), filepath.Join(dir, "cmd/mp4ff-nallister/testdata/hevc.mp4")}
+}
+
+// nal prefixes each NAL unit with a 4-byte length.
+func nal(units ...[]byte) []byte {
+	var b []byte
+	for _, u := range units {
+		b = binary.BigEndian.AppendUint32(b, uint32(len(u)))
+		b = append(b, u...)
+	}
+	return b
+}
+
+// nalCase is a hand-built AVC sample. slice is a real IDR slice of
+// avc_aac.mp4 whose header is h bytes; want builds the expected cbcs map
+// from them (nil: an error containing errText).
+type nalCase struct {
+	name    string
+	sample  func(slice []byte) []byte
+	want    func(slice []byte, h int) []Subsample
+	errText string
+}
+
+var sei = []byte{0x06, 0x05, 0x01, 0x00, 0x80}
+
+var nalCases = []nalCase{
+	{name: "one slice", sample: func(s []byte) []byte { return nal(s) },
+		want: func(s []byte, h int) []Subsample { return []Subsample{{uint32(4 + h), uint32(len(s) - h)}} }},
+	{name: "SEI then slice", sample: func(s []byte) []byte { return nal(sei, s) },
+		want: func(s []byte, h int) []Subsample { return []Subsample{{uint32(9 + 4 + h), uint32(len(s) - h)}} }},
+	{name: "slice then SEI", sample: func(s []byte) []byte { return nal(s, sei) },
+		want: func(s []byte, h int) []Subsample { return []Subsample{{uint32(4 + h), uint32(len(s) - h)}, {9, 0}} }},
+	{name: "SEI only", sample: func([]byte) []byte { return nal(sei) },
+		want: func([]byte, int) []Subsample { return []Subsample{{9, 0}} }},
+	{name: "empty sample", sample: func([]byte) []byte { return nil },
+		want: func([]byte, int) []Subsample { return nil }},
+	{name: "zero-size NAL", sample: func(s []byte) []byte { return nal(nil, s) },
+		want: func(s []byte, h int) []Subsample { return []Subsample{{uint32(8 + h), uint32(len(s) - h)}} }},
+	{name: "clear run over 65535 bytes", sample: func(s []byte) []byte { return nal(append([]byte{6}, make([]byte, 70000)...), s) },
+		want: func(s []byte, h int) []Subsample {
+			return []Subsample{{65535, 0}, {uint32(70005 + 4 + h - 65535), uint32(len(s) - h)}}
+		}},
+	{name: "ends inside a length field", sample: func(s []byte) []byte { return append(nal(sei), 0, 0) },
+		errText: "NAL unit 1 at byte 9: sample ends inside the 4-byte length field"},
+	{name: "length past the end", sample: func(s []byte) []byte { return nal(s)[:len(s)] },
+		errText: "runs 4 bytes past the sample end"},
+	{name: "slice shorter than its header", sample: func(s []byte) []byte { return nal(sei, s[:2]) },
+		errText: "NAL unit 1 at byte 9 (type byte 0x65): NAL unit ends inside the slice header"},
+	{name: "slice of NAL header only", sample: func(s []byte) []byte { return nal(s[:1]) },
+		errText: "has no slice header"},
+}
+
+// firstSlice returns the first IDR slice of avc_aac.mp4 and the mapper of
+// its track.
+func firstSlice(t testing.TB) ([]byte, *AVCMapper) {
+	f, tr, data, _ := avcTrack(t, filepath.Join(testmedia.RepoRoot(), "testdata", "avc_aac.mp4"))
+	m, err := NewAVCMapper(4, avcParamSets(tr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	samples, _ := f.Samples(tr)
+	b := data[samples[0].Offset : samples[0].Offset+int64(samples[0].Size)]
+	for len(b) >= 4 {
+		n := int(binary.BigEndian.Uint32(b))
+		if b[4]&0x1f == avcIDR {
+			return b[4 : 4+n], m
+		}
+		b = b[4+n:]
+	}
+	t.Fatal("no IDR slice in the first sample")
+	return nil, nil
+}
+
+// TestAVCSubsampleEdgeCases maps hand-built samples.
+func TestAVCSubsampleEdgeCases(t *testing.T) {
+	slice, m := firstSlice(t)
+	h, err := avcSliceHeaderSize(slice, m.ps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range nalCases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := m.Subsamples(c.sample(slice), "cbcs")
+			if c.want == nil {
+				if err == nil || !strings.Contains(err.Error(), c.errText) {
+					t.Fatalf("got %v, %v; want error %q", got, err, c.errText)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := c.want(slice, h); !slices.Equal(got, want) {
+				t.Fatalf("got %v, want %v", got, want)
+			}
+		})
+	}
+	if _, err := m.Subsamples(nal(slice), "cens"); err == nil {
+		t.Error("scheme cens accepted")
+	}
+	if _, err := NewAVCMapper(3, nil); err == nil {
+		t.Error("length size 3 accepted")
+	}
+	// 2-byte length fields and cenc alignment.
+	m2, _ := NewAVCMapper(2, nil)
+	m2.ps = m.ps
+	s2 := append(binary.BigEndian.AppendUint16(nil, uint16(len(slice))), slice...)
+	got, err := m2.Subsamples(s2, "cenc")
+	odd := (len(slice) - h) % 16
+	if want := []Subsample{{uint32(2 + h + odd), uint32(len(slice) - h - odd)}}; err != nil || !slices.Equal(got, want) {
+		t.Errorf("2-byte lengths, cenc: got %v, %v; want %v", got, err, want)
+	}
+}
+
+// FuzzSubsamples maps arbitrary samples with the parameter sets of
+// avc_aac.mp4 and hevc_hdr10.mp4 (fresh mappers, as in-band parameter sets
+// change them): no panic, and every map covers the sample exactly.
+func FuzzSubsamples(f *testing.F) {
+	slice, _ := firstSlice(f)
+	hf, tr, data, _ := hevcTrack(f, filepath.Join(testmedia.RepoRoot(), "testdata", "hevc_hdr10.mp4"))
+	hevcPS := hevcParamSets(tr)
+	_, atr, _, _ := avcTrack(f, filepath.Join(testmedia.RepoRoot(), "testdata", "avc_aac.mp4"))
+	avcPS := avcParamSets(atr)
+	samples, _ := hf.Samples(tr)
+	for _, s := range samples[:20] {
+		if s.Size < 4096 {
+			f.Add(data[s.Offset:s.Offset+int64(s.Size)], true, true)
+		}
+	}
+	for _, c := range nalCases {
+		if s := c.sample(slice); len(s) < 4096 {
+			f.Add(s, false, true)
+			f.Add(s, true, false)
+		}
+	}
+	f.Fuzz(func(t *testing.T, sample []byte, hevc, cbcs bool) {
+		scheme := "cenc"
+		if cbcs {
+			scheme = "cbcs"
+		}
+		var m mapperFunc
+		if hevc {
+			hm, err := NewHEVCMapper(4, hevcPS)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m = hm.Subsamples
+		} else {
+			am, err := NewAVCMapper(4, avcPS)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m = am.Subsamples
+		}
+		got, err := m(sample, scheme)
+		if err != nil {
+			return
+		}
+		if err := CheckSubsamples(got, len(sample)); err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range got {
+			if scheme == "cenc" && s.Protected%16 != 0 {
+				t.Fatalf("cenc protected range of %d bytes", s.Protected)
+			}
+		}
+	})
+}
