@@ -22,9 +22,9 @@ func avcFiles(t testing.TB) []string {
 		filepath.Join(dir, "cmd/mp4ff-nallister/testdata/h264.mp4")}
 }
 
-// avcTrack opens path and returns its AVC track, the file bytes and the
-// parameter sets of its avcC.
-func avcTrack(t testing.TB, path string) (*isobmff.File, *isobmff.Track, []byte, avcParams) {
+// openTrack opens path and returns the file, its first visual track whose
+// sample entry passes want, and the file bytes.
+func openTrack(t testing.TB, path string, want func(*mp4.VisualSampleEntryBox) bool) (*isobmff.File, *isobmff.Track, []byte) {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -34,21 +34,25 @@ func avcTrack(t testing.TB, path string) (*isobmff.File, *isobmff.Track, []byte,
 	if err != nil {
 		t.Fatal(err)
 	}
-	ps := avcParams{sps: map[uint32]*avc.SPS{}, pps: map[uint32]*avc.PPS{}}
 	for _, tr := range f.Tracks {
-		vse, ok := tr.Entry.(*mp4.VisualSampleEntryBox)
-		if !ok || vse.AvcC == nil {
-			continue
+		if vse, ok := tr.Entry.(*mp4.VisualSampleEntryBox); ok && want(vse) {
+			return f, tr, data
 		}
-		for _, n := range append(append([][]byte{}, vse.AvcC.SPSnalus...), vse.AvcC.PPSnalus...) {
-			if err := ps.add(n); err != nil {
-				t.Fatal(err)
-			}
-		}
-		return f, tr, data, ps
 	}
-	t.Fatalf("%s has no AVC track", path)
-	return nil, nil, nil, ps
+	t.Fatalf("%s has no such track", path)
+	return nil, nil, nil
+}
+
+// avcTrack opens path and returns its AVC track, the file bytes and the
+// parameter sets of its avcC.
+func avcTrack(t testing.TB, path string) (*isobmff.File, *isobmff.Track, []byte, avcParams) {
+	t.Helper()
+	f, tr, data := openTrack(t, path, func(e *mp4.VisualSampleEntryBox) bool { return e.AvcC != nil })
+	ps := avcParams{sps: map[uint32]*avc.SPS{}, pps: map[uint32]*avc.PPS{}}
+	if err := addSPSFirst(avcParamSets(tr), func(n []byte) bool { return avc.GetNaluType(n[0]) == avc.NALU_SPS }, ps.add); err != nil {
+		t.Fatal(err)
+	}
+	return f, tr, data, ps
 }
 
 // TestAVCSliceHeaderSizeAgreesWithMP4ff parses every slice of real H.264

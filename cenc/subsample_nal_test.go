@@ -55,17 +55,23 @@ func checkCencFromCbcs(cbcs, cenc []Subsample) error {
 // mapperFunc is the Subsamples method of a mapper.
 type mapperFunc func(sample []byte, scheme string) ([]Subsample, error)
 
-// compareNALMaps maps every sample of a track with ours and mp4ff's and
-// returns how many samples were mapped, how many cenc maps differ from
-// mp4ff's and the protected bytes of each cenc variant.
-func compareNALMaps(t *testing.T, path string, ours mapperFunc, theirs func([]byte, string) ([]mp4.SubSamplePattern, error),
-	tr *isobmff.Track, f *isobmff.File, data []byte) {
+// mapStats sums up compareMaps.
+type mapStats struct {
+	samples, ranges, cencDiffer, ourCenc, theirCenc int
+}
+
+// compareMaps maps every sample of a track with ours and mp4ff's for both
+// schemes: the cbcs maps must be equal, our cenc map must be our cbcs map
+// cut to 16 (checkCencFromCbcs) and mp4ff's cenc map must cover the
+// sample. It counts the cenc maps that differ and the protected bytes.
+func compareMaps(t *testing.T, f *isobmff.File, tr *isobmff.Track, data []byte, ours mapperFunc,
+	theirs func([]byte, string) ([]mp4.SubSamplePattern, error)) mapStats {
 	t.Helper()
 	samples, err := f.Samples(tr)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cencDiffer, ourCenc, theirCenc := 0, 0, 0
+	st := mapStats{samples: len(samples)}
 	for i, s := range samples {
 		b := data[s.Offset : s.Offset+int64(s.Size)]
 		cbcs, err := ours(b, "cbcs")
@@ -98,17 +104,23 @@ func compareNALMaps(t *testing.T, path string, ours mapperFunc, theirs func([]by
 			t.Fatalf("sample %d: mp4ff cenc: %v", i+1, err)
 		}
 		if !slices.Equal(cenc, mp4ffCenc) {
-			cencDiffer++
+			st.cencDiffer++
 		}
+		st.ranges += len(protectedRanges(cbcs))
 		for _, r := range protectedRanges(cenc) {
-			ourCenc += r[1] - r[0]
+			st.ourCenc += r[1] - r[0]
 		}
 		for _, r := range protectedRanges(mp4ffCenc) {
-			theirCenc += r[1] - r[0]
+			st.theirCenc += r[1] - r[0]
 		}
 	}
-	t.Logf("%s: %d samples: cbcs maps equal mp4ff's; cenc maps differ from mp4ff's (96-byte Bento4 rule) in %d, protecting %d bytes against mp4ff's %d",
-		filepath.Base(path), len(samples), cencDiffer, ourCenc, theirCenc)
+	return st
+}
+
+// logNALStats reports a comparison of NAL-structured maps.
+func logNALStats(t *testing.T, st mapStats) {
+	t.Logf("%d samples, %d slices: cbcs maps equal mp4ff's; cenc maps differ from mp4ff's (96-byte Bento4 rule) in %d, protecting %d bytes against mp4ff's %d",
+		st.samples, st.ranges, st.cencDiffer, st.ourCenc, st.theirCenc)
 }
 
 // TestAVCSubsamplesAgreeWithMP4ff maps every sample of real H.264 streams:
@@ -124,9 +136,9 @@ func TestAVCSubsamplesAgreeWithMP4ff(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			compareNALMaps(t, path, m.Subsamples, func(b []byte, s string) ([]mp4.SubSamplePattern, error) {
+			logNALStats(t, compareMaps(t, f, tr, data, m.Subsamples, func(b []byte, s string) ([]mp4.SubSamplePattern, error) {
 				return mp4.GetAVCProtectRanges(ps.sps, ps.pps, b, s)
-			}, tr, f, data)
+			}))
 		})
 	}
 }
@@ -141,9 +153,9 @@ func TestHEVCSubsamplesAgreeWithMP4ff(t *testing.T) {
 				t.Fatal(err)
 			}
 			// mp4ff reads the mapper's parameter sets, which in-band ones update.
-			compareNALMaps(t, path, m.Subsamples, func(b []byte, s string) ([]mp4.SubSamplePattern, error) {
+			logNALStats(t, compareMaps(t, f, tr, data, m.Subsamples, func(b []byte, s string) ([]mp4.SubSamplePattern, error) {
 				return mp4.GetHEVCProtectRanges(m.ps.sps, m.ps.pps, b, s)
-			}, tr, f, data)
+			}))
 		})
 	}
 }
