@@ -14,12 +14,17 @@ type rbspReader struct {
 	data  []byte
 	pos   int // index of the next byte in data
 	cur   byte
-	left  int // bits left in cur
-	zeros int // consecutive zero bytes read
+	left  int  // bits left in cur
+	zeros int  // consecutive zero bytes read
+	raw   bool // no emulation prevention (VP9)
 	err   error
 }
 
 func newRBSPReader(data []byte) *rbspReader { return &rbspReader{data: data} }
+
+// newBitReader reads the bits of data as they are, for codecs without
+// emulation prevention.
+func newBitReader(data []byte) *rbspReader { return &rbspReader{data: data, raw: true} }
 
 func (r *rbspReader) nextByte() bool {
 	if r.pos >= len(r.data) {
@@ -28,7 +33,7 @@ func (r *rbspReader) nextByte() bool {
 	}
 	b := r.data[r.pos]
 	r.pos++
-	if r.zeros >= 2 && b == 3 {
+	if !r.raw && r.zeros >= 2 && b == 3 {
 		r.zeros = 0
 		if r.pos >= len(r.data) {
 			r.err = errShortNALU

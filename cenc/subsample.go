@@ -89,3 +89,12 @@ func CheckSubsamples(m []Subsample, size int) error {
 	}
 	return nil
 }
+
+// AudioSubsamples returns the map of an audio sample (AAC, AC-3, E-AC-3,
+// Opus, FLAC): none. cbcs audio is whole-sample CBC over the complete
+// 16-byte blocks with the tail clear (tenc pattern 0:0, handled by the
+// cipher), cenc audio whole-sample CTR; neither writes subsamples (a cbcs
+// audio map is even rejected by ffmpeg). AC-4 is not covered.
+func AudioSubsamples(sample []byte, scheme string) ([]Subsample, error) {
+	return nil, checkScheme(scheme)
+}

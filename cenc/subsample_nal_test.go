@@ -347,3 +347,13 @@ func FuzzSubsamples(f *testing.F) {
 		}
 	})
 }
+
+// TestAudioSubsamples checks that audio has no map.
+func TestAudioSubsamples(t *testing.T) {
+	if m, err := AudioSubsamples(make([]byte, 100), "cbcs"); m != nil || err != nil {
+		t.Errorf("cbcs audio: %v, %v", m, err)
+	}
+	if _, err := AudioSubsamples(nil, "cens"); err == nil {
+		t.Error("scheme cens accepted")
+	}
+}
