@@ -2,7 +2,9 @@ package cenc
 
 import (
 	"encoding/binary"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -61,61 +63,96 @@ func avcTrack(t testing.TB, path string) (*isobmff.File, *isobmff.Track, []byte,
 // streams.
 func TestAVCSliceHeaderSizeAgreesWithMP4ff(t *testing.T) {
 	for _, path := range avcFiles(t) {
-		t.Run(filepath.Base(path), func(t *testing.T) {
+		t.Run(filepath.Base(path), func(t *testing.T) { checkAVCSliceSizes(t, path) })
+	}
+}
+
+// TestAVCSliceHeaderSizeGenerated does the same on streams x264 makes for
+// the syntax the files above lack: CAVLC (no cabac_alignment_one_bits,
+// header ending inside a byte), weighted prediction, B-pyramids and
+// several references (reordering and memory management), MBAFF interlace
+// (field_pic_flag) and multiple slices. Their subsample maps are compared
+// with mp4ff's as in TestAVCSubsamplesAgreeWithMP4ff.
+func TestAVCSliceHeaderSizeGenerated(t *testing.T) {
+	ffmpeg := testmedia.Tool(t, "ffmpeg")
+	for _, params := range []string{
+		"cabac=0:weightp=2:bframes=3:b-pyramid=normal:ref=4",
+		"cabac=1:weightp=2:bframes=3:ref=4:interlaced=1",
+		"cabac=0:slices=3:bframes=2:ref=3:interlaced=1:bff=1",
+		"cabac=0:bframes=0:ref=1:weightp=0:8x8dct=0:slices=2",
+	} {
+		t.Run(params, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "x264.mp4")
+			out, err := exec.Command(ffmpeg, "-hide_banner", "-loglevel", "error", "-f", "lavfi",
+				"-i", "testsrc2=size=352x288:rate=25", "-t", "2", "-c:v", "libx264",
+				"-x264-params", params+":keyint=25", "-pix_fmt", "yuv420p", path).CombinedOutput()
+			if err != nil {
+				t.Skipf("ffmpeg with libx264: %v %s", err, out)
+			}
+			checkAVCSliceSizes(t, path)
 			f, tr, data, ps := avcTrack(t, path)
-			samples, err := f.Samples(tr)
+			m, err := NewAVCMapper(4, avcParamSets(tr))
 			if err != nil {
 				t.Fatal(err)
 			}
-			slices := 0
-			for i, s := range samples {
-				b := data[s.Offset : s.Offset+int64(s.Size)]
-				for len(b) >= 4 {
-					n := int(binary.BigEndian.Uint32(b))
-					if n > len(b)-4 || n == 0 {
-						t.Fatalf("sample %d: NAL length %d overruns", i+1, n)
-					}
-					nalu := b[4 : 4+n]
-					b = b[4+n:]
-					typ := avc.GetNaluType(nalu[0])
-					if typ == avc.NALU_SPS || typ == avc.NALU_PPS {
-						if err := ps.add(nalu); err != nil {
-							t.Fatalf("sample %d: %v", i+1, err)
-						}
-					}
-					if typ != avcNonIDR && typ != avcIDR {
-						continue
-					}
-					got, err := avcSliceHeaderSize(nalu, ps)
-					if err != nil {
-						t.Fatalf("sample %d: %v", i+1, err)
-					}
-					var want int
-					if err := isobmff.Guard("slice", 0, func() error {
-						sh, err := avc.ParseSliceHeader(nalu, ps.sps, ps.pps)
-						if err == nil {
-							want = int(sh.Size)
-						}
-						return err
-					}); err != nil {
-						t.Fatalf("sample %d: mp4ff: %v", i+1, err)
-					}
-					if got != want {
-						t.Fatalf("sample %d type %d: header %d bytes, mp4ff says %d", i+1, typ, got, want)
-					}
-					slices++
-				}
-			}
-			if slices == 0 {
-				t.Fatal("no slices")
-			}
-			cabac := false
-			for _, pps := range ps.pps {
-				cabac = cabac || pps.EntropyCodingModeFlag
-			}
-			t.Logf("%d slices agree (CABAC %v)", slices, cabac)
+			logNALStats(t, compareMaps(t, f, tr, data, m.Subsamples, func(b []byte, s string) ([]mp4.SubSamplePattern, error) {
+				return mp4.GetAVCProtectRanges(ps.sps, ps.pps, b, s)
+			}))
 		})
 	}
+}
+
+// checkAVCSliceSizes parses every slice of the AVC track of path and
+// checks the header size against mp4ff's parser.
+func checkAVCSliceSizes(t *testing.T, path string) {
+	f, tr, data, ps := avcTrack(t, path)
+	samples, err := f.Samples(tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices := 0
+	for i, s := range samples {
+		// Walk the NAL units with the subsample walker, checking each slice.
+		_, err := nalSubsamples(data[s.Offset:s.Offset+int64(s.Size)], 4, "cbcs", func(nalu []byte) (int, bool, error) {
+			if typ := nalu[0] & 0x1f; typ != avcNonIDR && typ != avcIDR {
+				return 0, false, ps.add(nalu)
+			}
+			got, err := avcSliceHeaderSize(nalu, ps)
+			if err != nil {
+				return 0, false, err
+			}
+			var want int
+			if err := isobmff.Guard("slice", 0, func() error {
+				sh, err := avc.ParseSliceHeader(nalu, ps.sps, ps.pps)
+				if err == nil {
+					want = int(sh.Size)
+				}
+				return err
+			}); err != nil {
+				return 0, false, fmt.Errorf("mp4ff: %w", err)
+			}
+			if got != want {
+				return 0, false, fmt.Errorf("header %d bytes, mp4ff says %d", got, want)
+			}
+			slices++
+			return got, true, nil
+		})
+		if err != nil {
+			t.Fatalf("sample %d: %v", i+1, err)
+		}
+	}
+	if slices == 0 {
+		t.Fatal("no slices")
+	}
+	cabac, weighted, mbaff := false, false, false
+	for _, pps := range ps.pps {
+		cabac = cabac || pps.EntropyCodingModeFlag
+		weighted = weighted || pps.WeightedPredFlag || pps.WeightedBipredIDC == 1
+	}
+	for _, sps := range ps.sps {
+		mbaff = mbaff || !sps.FrameMbsOnlyFlag
+	}
+	t.Logf("%d slices agree (CABAC %v, explicit weighted prediction %v, interlaced %v)", slices, cabac, weighted, mbaff)
 }
 
 // avcSliceCases are hand-built slices with the SPS/PPS of avc_aac.mp4 that
