@@ -192,99 +192,137 @@ func nal(units ...[]byte) []byte {
 	return b
 }
 
-// nalCase is a hand-built AVC sample. slice is a real IDR slice of
-// avc_aac.mp4 whose header is h bytes; want builds the expected cbcs map
-// from them (nil: an error containing errText).
+// nalCase is a hand-built AVC or HEVC sample made of a real slice, whose
+// header is h bytes, and a 5-byte SEI; want builds the expected cbcs map
+// (nil: an error containing errText).
 type nalCase struct {
 	name    string
-	sample  func(slice []byte) []byte
+	sample  func(slice, sei []byte) []byte
 	want    func(slice []byte, h int) []Subsample
 	errText string
 }
 
-var sei = []byte{0x06, 0x05, 0x01, 0x00, 0x80}
+// avcSEI and hevcSEI are 5-byte SEI NAL units (a user_data_unregistered
+// payload cut short does not matter: SEI is never parsed).
+var (
+	avcSEI  = []byte{0x06, 0x05, 0x01, 0x00, 0x80}
+	hevcSEI = []byte{0x4e, 0x01, 0x05, 0x00, 0x80}
+)
 
 var nalCases = []nalCase{
-	{name: "one slice", sample: func(s []byte) []byte { return nal(s) },
+	{name: "one slice", sample: func(s, sei []byte) []byte { return nal(s) },
 		want: func(s []byte, h int) []Subsample { return []Subsample{{uint32(4 + h), uint32(len(s) - h)}} }},
-	{name: "SEI then slice", sample: func(s []byte) []byte { return nal(sei, s) },
+	{name: "SEI then slice", sample: func(s, sei []byte) []byte { return nal(sei, s) },
 		want: func(s []byte, h int) []Subsample { return []Subsample{{uint32(9 + 4 + h), uint32(len(s) - h)}} }},
-	{name: "slice then SEI", sample: func(s []byte) []byte { return nal(s, sei) },
+	{name: "slice then SEI", sample: func(s, sei []byte) []byte { return nal(s, sei) },
 		want: func(s []byte, h int) []Subsample { return []Subsample{{uint32(4 + h), uint32(len(s) - h)}, {9, 0}} }},
-	{name: "SEI only", sample: func([]byte) []byte { return nal(sei) },
+	{name: "SEI only", sample: func(_, sei []byte) []byte { return nal(sei) },
 		want: func([]byte, int) []Subsample { return []Subsample{{9, 0}} }},
-	{name: "empty sample", sample: func([]byte) []byte { return nil },
+	{name: "empty sample", sample: func(_, sei []byte) []byte { return nil },
 		want: func([]byte, int) []Subsample { return nil }},
-	{name: "zero-size NAL", sample: func(s []byte) []byte { return nal(nil, s) },
+	{name: "zero-size NAL", sample: func(s, sei []byte) []byte { return nal(nil, s) },
 		want: func(s []byte, h int) []Subsample { return []Subsample{{uint32(8 + h), uint32(len(s) - h)}} }},
-	{name: "clear run over 65535 bytes", sample: func(s []byte) []byte { return nal(append([]byte{6}, make([]byte, 70000)...), s) },
+	{name: "clear run over 65535 bytes", sample: func(s, sei []byte) []byte { return nal(append(slices.Clone(sei[:2]), make([]byte, 69999)...), s) },
 		want: func(s []byte, h int) []Subsample {
 			return []Subsample{{65535, 0}, {uint32(70005 + 4 + h - 65535), uint32(len(s) - h)}}
 		}},
-	{name: "ends inside a length field", sample: func(s []byte) []byte { return append(nal(sei), 0, 0) },
+	{name: "ends inside a length field", sample: func(s, sei []byte) []byte { return append(nal(sei), 0, 0) },
 		errText: "NAL unit 1 at byte 9: sample ends inside the 4-byte length field"},
-	{name: "length past the end", sample: func(s []byte) []byte { return nal(s)[:len(s)] },
+	{name: "length past the end", sample: func(s, sei []byte) []byte { return nal(s)[:len(s)] },
 		errText: "runs 4 bytes past the sample end"},
-	{name: "slice shorter than its header", sample: func(s []byte) []byte { return nal(sei, s[:2]) },
-		errText: "NAL unit 1 at byte 9 (type byte 0x65): NAL unit ends inside the slice header"},
-	{name: "slice of NAL header only", sample: func(s []byte) []byte { return nal(s[:1]) },
+	{name: "slice shorter than its header", sample: func(s, sei []byte) []byte { return nal(sei, s[:3]) },
+		errText: "NAL unit 1 at byte 9 (type byte 0x"},
+	{name: "slice of NAL header only", sample: func(s, sei []byte) []byte { return nal(s[:1]) },
 		errText: "has no slice header"},
 }
 
-// firstSlice returns the first IDR slice of avc_aac.mp4 and the mapper of
-// its track.
-func firstSlice(t testing.TB) ([]byte, *AVCMapper) {
-	f, tr, data, _ := avcTrack(t, filepath.Join(testmedia.RepoRoot(), "testdata", "avc_aac.mp4"))
-	m, err := NewAVCMapper(4, avcParamSets(tr))
-	if err != nil {
-		t.Fatal(err)
-	}
+// firstSlice returns the first slice NAL unit of the first sample of path.
+func firstSlice(t testing.TB, path string, isSlice func(header byte) bool) []byte {
+	f, tr, data := openTrack(t, path, func(*mp4.VisualSampleEntryBox) bool { return true })
 	samples, _ := f.Samples(tr)
 	b := data[samples[0].Offset : samples[0].Offset+int64(samples[0].Size)]
 	for len(b) >= 4 {
 		n := int(binary.BigEndian.Uint32(b))
-		if b[4]&0x1f == avcIDR {
-			return b[4 : 4+n], m
+		if isSlice(b[4]) {
+			return b[4 : 4+n]
 		}
 		b = b[4+n:]
 	}
-	t.Fatal("no IDR slice in the first sample")
-	return nil, nil
+	t.Fatal("no slice in the first sample")
+	return nil
 }
 
-// TestAVCSubsampleEdgeCases maps hand-built samples.
-func TestAVCSubsampleEdgeCases(t *testing.T) {
-	slice, m := firstSlice(t)
-	h, err := avcSliceHeaderSize(slice, m.ps)
+// edgeCodec is a codec the hand-built samples are made for.
+type edgeCodec struct {
+	name       string
+	slice, sei []byte
+	header     int
+	mapper     mapperFunc
+}
+
+// edgeCodecs returns AVC (avc_aac.mp4) and HEVC (hevc_hdr10.mp4) slices
+// and fresh mappers for them.
+func edgeCodecs(t testing.TB) []edgeCodec {
+	td := filepath.Join(testmedia.RepoRoot(), "testdata")
+	_, atr, _, _ := avcTrack(t, filepath.Join(td, "avc_aac.mp4"))
+	am, err := NewAVCMapper(4, avcParamSets(atr))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range nalCases {
-		t.Run(c.name, func(t *testing.T) {
-			got, err := m.Subsamples(c.sample(slice), "cbcs")
-			if c.want == nil {
-				if err == nil || !strings.Contains(err.Error(), c.errText) {
-					t.Fatalf("got %v, %v; want error %q", got, err, c.errText)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if want := c.want(slice, h); !slices.Equal(got, want) {
-				t.Fatalf("got %v, want %v", got, want)
-			}
-		})
+	_, htr, _, _ := hevcTrack(t, filepath.Join(td, "hevc_hdr10.mp4"))
+	hm, err := NewHEVCMapper(4, hevcParamSets(htr))
+	if err != nil {
+		t.Fatal(err)
 	}
-	if _, err := m.Subsamples(nal(slice), "cens"); err == nil {
+	avcSlice := firstSlice(t, filepath.Join(td, "avc_aac.mp4"), func(b byte) bool { return b&0x1f == avcIDR })
+	hevcSlice := firstSlice(t, filepath.Join(td, "hevc_hdr10.mp4"), func(b byte) bool { return b>>1&0x3f < 32 })
+	ah, err := avcSliceHeaderSize(avcSlice, am.ps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hh, err := hevcSliceHeaderSize(hevcSlice, hm.ps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return []edgeCodec{{"AVC", avcSlice, avcSEI, ah, am.Subsamples}, {"HEVC", hevcSlice, hevcSEI, hh, hm.Subsamples}}
+}
+
+// TestNALSubsampleEdgeCases maps hand-built AVC and HEVC samples.
+func TestNALSubsampleEdgeCases(t *testing.T) {
+	codecs := edgeCodecs(t)
+	for _, codec := range codecs {
+		for _, c := range nalCases {
+			t.Run(codec.name+"/"+c.name, func(t *testing.T) {
+				got, err := codec.mapper(c.sample(codec.slice, codec.sei), "cbcs")
+				if c.want == nil {
+					if err == nil || !strings.Contains(err.Error(), c.errText) {
+						t.Fatalf("got %v, %v; want error %q", got, err, c.errText)
+					}
+					t.Log(err)
+					return
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				if want := c.want(codec.slice, codec.header); !slices.Equal(got, want) {
+					t.Fatalf("got %v, want %v", got, want)
+				}
+			})
+		}
+	}
+	slice, h := codecs[0].slice, codecs[0].header
+	if _, err := codecs[0].mapper(nal(slice), "cens"); err == nil {
 		t.Error("scheme cens accepted")
 	}
 	if _, err := NewAVCMapper(3, nil); err == nil {
 		t.Error("length size 3 accepted")
 	}
 	// 2-byte length fields and cenc alignment.
-	m2, _ := NewAVCMapper(2, nil)
-	m2.ps = m.ps
+	_, atr, _, _ := avcTrack(t, filepath.Join(testmedia.RepoRoot(), "testdata", "avc_aac.mp4"))
+	m2, err := NewAVCMapper(2, avcParamSets(atr))
+	if err != nil {
+		t.Fatal(err)
+	}
 	s2 := append(binary.BigEndian.AppendUint16(nil, uint16(len(slice))), slice...)
 	got, err := m2.Subsamples(s2, "cenc")
 	odd := (len(slice) - h) % 16
@@ -297,7 +335,7 @@ func TestAVCSubsampleEdgeCases(t *testing.T) {
 // avc_aac.mp4 and hevc_hdr10.mp4 (fresh mappers, as in-band parameter sets
 // change them): no panic, and every map covers the sample exactly.
 func FuzzSubsamples(f *testing.F) {
-	slice, _ := firstSlice(f)
+	codecs := edgeCodecs(f)
 	hf, tr, data, _ := hevcTrack(f, filepath.Join(testmedia.RepoRoot(), "testdata", "hevc_hdr10.mp4"))
 	hevcPS := hevcParamSets(tr)
 	_, atr, _, _ := avcTrack(f, filepath.Join(testmedia.RepoRoot(), "testdata", "avc_aac.mp4"))
@@ -308,10 +346,12 @@ func FuzzSubsamples(f *testing.F) {
 			f.Add(data[s.Offset:s.Offset+int64(s.Size)], true, true)
 		}
 	}
-	for _, c := range nalCases {
-		if s := c.sample(slice); len(s) < 4096 {
-			f.Add(s, false, true)
-			f.Add(s, true, false)
+	for i, codec := range codecs {
+		for _, c := range nalCases {
+			if s := c.sample(codec.slice, codec.sei); len(s) < 4096 {
+				f.Add(s, i == 1, true)
+				f.Add(s, i == 1, false)
+			}
 		}
 	}
 	f.Fuzz(func(t *testing.T, sample []byte, hevc, cbcs bool) {
