@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"os"
 	"testing"
 	"time"
 
@@ -28,14 +27,7 @@ func (nowhere) Create(string) (io.WriteCloser, error) { return discard{}, nil }
 // fine, a panic or a hang is not. Seeds: the small real files of testdata
 // and mp4ff.
 func FuzzPackage(f *testing.F) {
-	for _, p := range append(testmedia.Testdata(f), testmedia.MP4ffFiles(f)...) {
-		if st, err := os.Stat(p); err != nil || st.Size() > 100<<10 {
-			continue
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			f.Fatal(err)
-		}
+	for _, data := range testmedia.SmallFiles(f, 100<<10) {
 		f.Add(data)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {

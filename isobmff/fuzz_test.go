@@ -3,7 +3,6 @@ package isobmff
 import (
 	"bytes"
 	"errors"
-	"os"
 	"testing"
 
 	"github.com/mp4pkg/mp4pkg/internal/testmedia"
@@ -14,14 +13,7 @@ import (
 // regress_test.go. Open must never panic, and every error must be a
 // *BoxError. Committed crashers live in testdata/fuzz/FuzzOpen.
 func FuzzOpen(f *testing.F) {
-	for _, p := range append(testmedia.Testdata(f), testmedia.MP4ffFiles(f)...) {
-		if st, err := os.Stat(p); err != nil || st.Size() > 100<<10 {
-			continue
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			f.Fatal(err)
-		}
+	for _, data := range testmedia.SmallFiles(f, 100<<10) {
 		f.Add(data)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -103,3 +103,21 @@ func ShakaPackager(t testing.TB) string {
 	}
 	return Tool(t, "packager")
 }
+
+// SmallFiles returns the contents of the testdata and mp4ff files of at
+// most maxBytes: fuzz seeds.
+func SmallFiles(t testing.TB, maxBytes int64) [][]byte {
+	t.Helper()
+	var out [][]byte
+	for _, p := range append(Testdata(t), MP4ffFiles(t)...) {
+		if st, err := os.Stat(p); err != nil || st.Size() > maxBytes {
+			continue
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, data)
+	}
+	return out
+}
