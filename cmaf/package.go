@@ -167,8 +167,9 @@ func planSegments(tr *track, opts Options) ([]*segInfo, error) {
 		}
 		segs = append(segs, seg)
 	}
+	last := trackEnd(tr)
 	for k, seg := range segs {
-		end := trackEnd(tr)
+		end := last
 		if k+1 < len(segs) {
 			end = segs[k+1].ept
 		}
