@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mp4pkg/mp4pkg/internal/testmedia"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -30,20 +32,7 @@ func readTestFile(t testing.TB, name string) []byte {
 // golden compares got with testdata/NAME, or rewrites it with -update.
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", filepath.FromSlash(name))
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./ttal -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Fatalf("%s differs:\n%s\nwant\n%s", name, got, want)
-	}
+	testmedia.Golden(t, filepath.Join("testdata", filepath.FromSlash(name)), got, *update)
 }
 
 // TestSubtitleRoundTrip reads each file, writes it back in its own format

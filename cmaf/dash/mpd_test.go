@@ -6,7 +6,6 @@ import (
 	"encoding/xml"
 	"flag"
 	"math"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -42,21 +41,7 @@ func TestGolden(t *testing.T) {
 				t.Fatal("two runs gave different bytes")
 			}
 			path := filepath.Join("testdata", "golden", name+".mpd")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("MPD differs from %s (go test -update rewrites it):\n%s", path, got)
-			}
+			testmedia.Golden(t, path, got, *update)
 		})
 	}
 }

@@ -64,21 +64,7 @@ func TestGolden(t *testing.T) {
 					t.Errorf("%s: two runs gave different bytes", file)
 				}
 				path := filepath.Join(dir, filepath.FromSlash(file))
-				if *update {
-					if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-						t.Fatal(err)
-					}
-					if err := os.WriteFile(path, b, 0o644); err != nil {
-						t.Fatal(err)
-					}
-				}
-				want, err := os.ReadFile(path)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if !bytes.Equal(b, want) {
-					t.Errorf("%s differs from %s (go test -update rewrites it):\n%s", file, path, b)
-				}
+				testmedia.Golden(t, path, b, *update)
 			}
 			var stored []string
 			err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {

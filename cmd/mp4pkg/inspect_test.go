@@ -25,23 +25,7 @@ func runCLI(t *testing.T, stdin []byte, args ...string) (int, string, string) {
 // golden compares got with the golden file, or rewrites it with -update.
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join(testmedia.RepoRoot(), "testdata", "golden", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./cmd/mp4pkg -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file; diff it with go test ./cmd/mp4pkg -update && git diff", name)
-	}
+	testmedia.Golden(t, filepath.Join(testmedia.RepoRoot(), "testdata", "golden", name), got, *update)
 }
 
 func TestInspectGolden(t *testing.T) {
