@@ -186,8 +186,23 @@ func TestAVCSliceHeaderErrors(t *testing.T) {
 // it returns lies inside the NAL unit.
 func FuzzAVCSliceHeader(f *testing.F) {
 	file, tr, data, ps := avcTrack(f, filepath.Join(testmedia.RepoRoot(), "testdata", "avc_aac.mp4"))
+	addNALSeeds(f, file, tr, data)
+	for _, c := range avcSliceCases {
+		f.Add(c.nalu)
+	}
+	f.Fuzz(func(t *testing.T, nalu []byte) {
+		n, err := avcSliceHeaderSize(nalu, ps)
+		if err == nil && (n < 2 || n > len(nalu)) {
+			t.Fatalf("header size %d for a %d-byte NAL unit", n, len(nalu))
+		}
+	})
+}
+
+// addNALSeeds adds the first 64 bytes of every NAL unit of the first eight
+// samples of a track (4-byte NAL lengths) as fuzz seeds.
+func addNALSeeds(f *testing.F, file *isobmff.File, tr *isobmff.Track, data []byte) {
 	samples, _ := file.Samples(tr)
-	for _, s := range samples[:8] {
+	for _, s := range samples[:min(8, len(samples))] {
 		b := data[s.Offset : s.Offset+int64(s.Size)]
 		for len(b) >= 4 {
 			n := int(binary.BigEndian.Uint32(b))
@@ -198,13 +213,4 @@ func FuzzAVCSliceHeader(f *testing.F) {
 			b = b[4+n:]
 		}
 	}
-	for _, c := range avcSliceCases {
-		f.Add(c.nalu)
-	}
-	f.Fuzz(func(t *testing.T, nalu []byte) {
-		n, err := avcSliceHeaderSize(nalu, ps)
-		if err == nil && (n < 2 || n > len(nalu)) {
-			t.Fatalf("header size %d for a %d-byte NAL unit", n, len(nalu))
-		}
-	})
 }

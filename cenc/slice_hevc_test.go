@@ -136,22 +136,7 @@ func TestMP4ffHEVCSliceEntryPoints(t *testing.T) {
 // parameter sets of testdata/hevc_hdr10.mp4; it must never panic.
 func FuzzHEVCSliceHeader(f *testing.F) {
 	file, tr, data, ps := hevcTrack(f, filepath.Join(testmedia.RepoRoot(), "testdata", "hevc_hdr10.mp4"))
-	samples, _ := file.Samples(tr)
-	for _, s := range samples[:8] {
-		b := data[s.Offset : s.Offset+int64(s.Size)]
-		for len(b) >= 4 {
-			n := int(binary.BigEndian.Uint32(b))
-			if n > len(b)-4 {
-				break
-			}
-			if len(b[4:4+n]) > 64 {
-				f.Add(b[4 : 4+64])
-			} else {
-				f.Add(b[4 : 4+n])
-			}
-			b = b[4+n:]
-		}
-	}
+	addNALSeeds(f, file, tr, data)
 	f.Add([]byte(" 0$0Z\xe0A\x00\x00\x00\x00\x01\x000000000000000000000000000000\xff\xff\x00\x00"))
 	f.Fuzz(func(t *testing.T, nalu []byte) {
 		_, _ = hevcSliceHeaderSize(nalu, ps)
