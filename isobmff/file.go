@@ -199,16 +199,17 @@ func (f *File) topBox(r io.ReaderAt, w *walker, b *Box, h header) error {
 // behind Guard. mp4ff accepts 64-bit and size-0 headers only on mdat, so
 // other boxes get a plain 8-byte header first when their size allows it.
 func decodeBox(b *Box, buf []byte) (mp4.Box, error) {
-	if b.HeaderSize != 8 && b.Type != "uuid" || (b.Type == "uuid" && b.HeaderSize != 24) || binary.BigEndian.Uint32(buf[0:4]) == 0 {
-		if b.Size-b.HeaderSize+8 >= 1<<32 {
+	ext := int64(0) // the 16-byte uuid user type travels with the header
+	if b.Type == "uuid" {
+		ext = 16
+	}
+	if b.HeaderSize != 8+ext || binary.BigEndian.Uint32(buf[0:4]) == 0 {
+		size := b.Size - b.HeaderSize + 8 + ext
+		if size >= 1<<32 {
 			return nil, unsupported(b.Path, b.Offset, "box %s of %d bytes is too large to decode", b.Type, b.Size)
 		}
-		ext := int64(0)
-		if b.Type == "uuid" {
-			ext = 16
-		}
-		nb := make([]byte, 0, 8+b.Size-b.HeaderSize+ext)
-		nb = binary.BigEndian.AppendUint32(nb, uint32(b.Size-b.HeaderSize+8+ext))
+		nb := make([]byte, 0, size)
+		nb = binary.BigEndian.AppendUint32(nb, uint32(size))
 		nb = append(nb, buf[4:8]...)
 		nb = append(nb, buf[b.HeaderSize-ext:]...)
 		buf = nb
