@@ -285,7 +285,13 @@ func checkTable(b *Box, p []byte) error {
 		if u32(0)&2 != 0 {
 			return count(4, 2, "sample")
 		}
-		return count(4, 1, "sample")
+		// Without subsamples an entry is the per-sample IV, which is empty
+		// with a constant IV (cbcs audio: Shaka Packager writes the count
+		// and no data).
+		if n := u32(4); n > MaxSamples {
+			return malformed(b.Path, b.Offset, "box senc: sample count %d exceeds the limit of %d", n, MaxSamples)
+		}
+		return count(4, 0, "sample")
 	case "sbgp":
 		if err := need(4, "header"); err != nil {
 			return err
