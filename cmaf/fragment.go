@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/Eyevinn/mp4ff/mp4"
+	"github.com/mp4pkg/mp4pkg/cenc"
 	"github.com/mp4pkg/mp4pkg/isobmff"
 )
 
@@ -47,15 +48,17 @@ func (f *fragment) encodeMoof(tr *track) ([]byte, error) {
 	if f.moof != nil {
 		return f.moof, nil
 	}
-	again, err := buildFragment(tr, f.first, f.last, f.seq)
+	again, err := buildFragment(tr, f.first, f.last, f.seq, nil, 0)
 	if err != nil {
 		return nil, err
 	}
 	return again.moof, nil
 }
 
-// buildFragment encodes the moof of samples [first, last) of tr.
-func buildFragment(tr *track, first, last int, seq uint32) (*fragment, error) {
+// buildFragment encodes the moof of samples [first, last) of tr. infos,
+// when the samples are encrypted, are their senc entries (one per sample)
+// and ivSize the track's per-sample IV size.
+func buildFragment(tr *track, first, last int, seq uint32, infos []cenc.SampleInfo, ivSize int) (*fragment, error) {
 	fr := &fragment{first: first, last: last, seq: seq}
 	trun := &mp4.TrunBox{Flags: mp4.TrunDataOffsetPresentFlag | mp4.TrunSampleDurationPresentFlag |
 		mp4.TrunSampleSizePresentFlag | mp4.TrunSampleFlagsPresentFlag}
@@ -84,6 +87,11 @@ func buildFragment(tr *track, first, last int, seq uint32) (*fragment, error) {
 			return nil, err
 		}
 	}
+	if infos != nil {
+		if err := cenc.AddAuxBoxes(traf, infos, ivSize); err != nil {
+			return nil, fmt.Errorf("%s: samples %d-%d: %w", tr.id, first+1, last, err)
+		}
+	}
 	moof := &mp4.MoofBox{}
 	for _, b := range []mp4.Box{mp4.CreateMfhd(seq), traf} {
 		if err := moof.AddChild(b); err != nil {
@@ -98,6 +106,9 @@ func buildFragment(tr *track, first, last int, seq uint32) (*fragment, error) {
 		fr.mdatHeader = binary.BigEndian.AppendUint64(fr.mdatHeader, uint64(fr.dataSize+16))
 	}
 	trun.DataOffset = int32(moof.Size()) + int32(len(fr.mdatHeader))
+	if infos != nil {
+		cenc.SetSaioOffsets(moof)
+	}
 	var err error
 	if fr.moof, err = isobmff.AppendBox(nil, moof); err != nil {
 		return nil, err
@@ -134,4 +145,56 @@ func copySamples(w io.Writer, tr *track, first, last int, buf []byte) error {
 		i = j
 	}
 	return nil
+}
+
+// readSamples reads the bytes of samples [first, last) of tr into buf
+// (grown when short) and returns them, coalescing contiguous samples into
+// one read.
+func readSamples(tr *track, first, last int, buf []byte) ([]byte, error) {
+	var n int64
+	for i := first; i < last; i++ {
+		n += int64(tr.samples[i].Size)
+	}
+	if int64(cap(buf)) < n {
+		buf = make([]byte, n)
+	}
+	buf = buf[:n]
+	at := int64(0)
+	for i := first; i < last; {
+		start := tr.samples[i].Offset
+		end := start + int64(tr.samples[i].Size)
+		j := i + 1
+		for j < last && tr.samples[j].Offset == end {
+			end += int64(tr.samples[j].Size)
+			j++
+		}
+		if _, err := tr.in.R.ReadAt(buf[at:at+end-start], start); err != nil && err != io.EOF {
+			return nil, fmt.Errorf("%s: reading samples %d-%d of track %d: %w", tr.in.Name, i+1, j, tr.t.ID, err)
+		}
+		at += end - start
+		i = j
+	}
+	return buf, nil
+}
+
+// encryptFragment encrypts the samples of fragment fr (their bytes in data,
+// in place) with enc and returns the fragment's moof with senc, saiz and
+// saio.
+func encryptFragment(tr *track, fr *fragment, data []byte, enc *cenc.Encrypter) ([]byte, error) {
+	infos := make([]cenc.SampleInfo, 0, fr.last-fr.first)
+	at := 0
+	for i := fr.first; i < fr.last; i++ {
+		size := int(tr.samples[i].Size)
+		info, err := enc.Encrypt(data[at : at+size])
+		if err != nil {
+			return nil, fmt.Errorf("%s: sample %d: %w", tr.id, i+1, err)
+		}
+		infos = append(infos, info)
+		at += size
+	}
+	again, err := buildFragment(tr, fr.first, fr.last, fr.seq, infos, enc.PerSampleIVSize())
+	if err != nil {
+		return nil, err
+	}
+	return again.moof, nil
 }

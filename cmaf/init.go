@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/Eyevinn/mp4ff/mp4"
+	"github.com/mp4pkg/mp4pkg/cenc"
 	"github.com/mp4pkg/mp4pkg/isobmff"
 )
 
@@ -65,7 +66,7 @@ func trakIndex(tr *track) int {
 
 // initSegment builds the CMAF header (ftyp + moov with mvex) of a track.
 // duration is the track's total duration in its timescale, for mehd.
-func initSegment(tr *track, duration uint64, extraBrands []string) ([]byte, error) {
+func initSegment(tr *track, duration uint64, extraBrands []string, crypt *trackCrypt) ([]byte, error) {
 	in := tr.in.File.Moov
 	brands := append([]string{"iso6", "cmfc"}, extraBrands...)
 	ftyp := mp4.NewFtyp("iso6", 0, brands)
@@ -112,6 +113,11 @@ func initSegment(tr *track, duration uint64, extraBrands []string) ([]byte, erro
 	if err != nil {
 		return nil, err
 	}
+	if crypt != nil {
+		if stsd, err = cenc.ProtectStsd(stsd, tr.kind == "video", crypt.enc.Scheme(), crypt.enc.Tenc()); err != nil {
+			return nil, err
+		}
+	}
 	stbl.AddChild(rawBox("stsd", stsd))
 	stbl.AddChild(&mp4.SttsBox{})
 	stbl.AddChild(&mp4.StscBox{})
@@ -126,6 +132,11 @@ func initSegment(tr *track, duration uint64, extraBrands []string) ([]byte, erro
 	mvex.AddChild(&mp4.MehdBox{Version: 1, FragmentDuration: int64(duration)})
 	mvex.AddChild(&mp4.TrexBox{TrackID: outTrackID, DefaultSampleDescriptionIndex: 1})
 	moov.AddChild(mvex)
+	if crypt != nil {
+		for _, p := range crypt.pssh {
+			moov.AddChild(p)
+		}
+	}
 
 	out, err := isobmff.AppendBox(nil, ftyp)
 	if err != nil {

@@ -27,6 +27,8 @@ type Options struct {
 	// Progress, when set, is called after each segment with the sample
 	// bytes written so far and the total.
 	Progress func(done, total int64)
+	// Encryption, when set, encrypts every track (Common Encryption).
+	Encryption *Encryption
 }
 
 // Result describes a packaging run.
@@ -66,6 +68,11 @@ func Package(ctx context.Context, out Output, inputs []*Input, opts Options) (*R
 	if err != nil {
 		return nil, err
 	}
+	if opts.Encryption != nil {
+		if err := opts.Encryption.check(tracks); err != nil {
+			return nil, err
+		}
+	}
 	if err := segmentBoundaries(tracks, opts.SegmentDuration); err != nil {
 		return nil, err
 	}
@@ -75,11 +82,17 @@ func Package(ctx context.Context, out Output, inputs []*Input, opts Options) (*R
 		total += tr.bytes
 	}
 	buf := make([]byte, copyBufferSize)
-	for _, tr := range tracks {
+	for n, tr := range tracks {
 		if err := tr.load(); err != nil {
 			return nil, err
 		}
-		rep, err := packageTrack(ctx, out, tr, opts, res, buf, func(n int64) {
+		var crypt *trackCrypt
+		if opts.Encryption != nil {
+			if crypt, err = opts.Encryption.prepare(tr, n); err != nil {
+				return nil, err
+			}
+		}
+		rep, err := packageTrack(ctx, out, tr, opts, crypt, res, buf, func(n int64) {
 			done += n
 			if opts.Progress != nil {
 				opts.Progress(done, total)
@@ -154,7 +167,7 @@ func planSegments(tr *track, opts Options) ([]*segInfo, error) {
 				cut = tr.samples[i].DecodeTime-tr.samples[start].DecodeTime >= fragTicks
 			}
 			if cut {
-				fr, err := buildFragment(tr, start, i, seq)
+				fr, err := buildFragment(tr, start, i, seq, nil, 0)
 				if err != nil {
 					return nil, err
 				}
@@ -192,10 +205,15 @@ func sidxFor(tr *track, segs []*segInfo) *mp4.SidxBox {
 }
 
 // packageTrack writes one track and returns its representation.
-func packageTrack(ctx context.Context, out Output, tr *track, opts Options, res *Result, buf []byte, progress func(int64)) (*manifest.Representation, error) {
+func packageTrack(ctx context.Context, out Output, tr *track, opts Options, crypt *trackCrypt, res *Result, buf []byte, progress func(int64)) (*manifest.Representation, error) {
 	segs, err := planSegments(tr, opts)
 	if err != nil {
 		return nil, err
+	}
+	if crypt != nil {
+		if err := planEncrypted(ctx, tr, segs, crypt); err != nil {
+			return nil, err
+		}
 	}
 	if len(segs) == 0 {
 		return nil, fmt.Errorf("%s: no segments", tr.id)
@@ -210,13 +228,36 @@ func packageTrack(ctx context.Context, out Output, tr *track, opts Options, res 
 	if opts.Layout == manifest.LayoutSingleFile {
 		brands = []string{"dash", "msdh"}
 	}
-	init, err := initSegment(tr, movieDur, brands)
+	init, err := initSegment(tr, movieDur, brands, crypt)
 	if err != nil {
 		return nil, fmt.Errorf("%s: init segment: %w", tr.id, err)
 	}
 	rep := representation(tr, segs)
+	if crypt != nil {
+		rep.Encryption = crypt.man
+	}
+	var data []byte // encrypted fragment bytes
 	writeFrags := func(w io.Writer, seg *segInfo) error {
 		for _, fr := range seg.frags {
+			if crypt != nil {
+				if data, err = readSamples(tr, fr.first, fr.last, data); err != nil {
+					return err
+				}
+				moof, err := encryptFragment(tr, fr, data, crypt.enc)
+				if err != nil {
+					return err
+				}
+				if int64(len(moof)) != fr.moofSize {
+					return fmt.Errorf("%s: fragment %d: moof of %d bytes where %d were planned", tr.id, fr.seq, len(moof), fr.moofSize)
+				}
+				for _, b := range [][]byte{moof, fr.mdatHeader, data} {
+					if _, err := w.Write(b); err != nil {
+						return err
+					}
+				}
+				progress(fr.dataSize)
+				continue
+			}
 			moof, err := fr.encodeMoof(tr)
 			if err != nil {
 				return err
@@ -329,6 +370,36 @@ func packageTrack(ctx context.Context, out Output, tr *track, opts Options, res 
 		return nil, err
 	}
 	return rep, nil
+}
+
+// planEncrypted sets the moof sizes of the fragments of tr, and so the
+// segment sizes, to what they are once encrypted (senc, saiz and saio
+// added), by encrypting every fragment with an encrypter of its own: sidx
+// and the manifests come before the fragments they describe.
+func planEncrypted(ctx context.Context, tr *track, segs []*segInfo, crypt *trackCrypt) error {
+	enc, err := crypt.fresh(tr)
+	if err != nil {
+		return err
+	}
+	var data []byte
+	for _, seg := range segs {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		seg.size = 0
+		for _, fr := range seg.frags {
+			if data, err = readSamples(tr, fr.first, fr.last, data); err != nil {
+				return err
+			}
+			moof, err := encryptFragment(tr, fr, data, enc)
+			if err != nil {
+				return err
+			}
+			fr.moofSize = int64(len(moof))
+			seg.size += fr.size()
+		}
+	}
+	return nil
 }
 
 // iframeRange is the byte range, relative to the segment start, from the

@@ -27,11 +27,7 @@ type packageOptions struct {
 	dash, hls        bool
 	noDASH, noHLS    bool
 	force            bool
-	encrypt          string
-	keys             []string
-	keyFile          string
-	iv               string
-	drm              string
+	crypt            cryptFlags
 }
 
 func newPackageCmd() *cobra.Command {
@@ -45,6 +41,7 @@ func newPackageCmd() *cobra.Command {
 			"sidx and an mfra), and a DASH MPD and HLS playlists. The output folder appears only when everything\n" +
 			"is written. INPUT may be - for standard input.",
 		Example: "  mp4pkg package -o out testdata/avc_aac.mp4\n" +
+			"  mp4pkg package -o out --encrypt cbcs --key-file keys.txt --drm widevine,playready,fairplay testdata/avc_aac.mp4\n" +
 			"  mp4pkg package -o out --segment-duration 2s --layout single-file in-1080p.mp4 in-720p.mp4 audio.mp4",
 		Args: minArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error { return runPackage(cmd, o, args) },
@@ -59,11 +56,11 @@ func newPackageCmd() *cobra.Command {
 	f.BoolVar(&o.hls, "hls", true, "write the HLS playlists (master.m3u8, <track>/playlist.m3u8)")
 	f.BoolVar(&o.noHLS, "no-hls", false, "do not write HLS playlists")
 	f.BoolVar(&o.force, "force", false, "replace a non-empty output folder")
-	f.StringVar(&o.encrypt, "encrypt", "", "encrypt every track: cbcs or cenc (not available yet)")
-	f.StringArrayVar(&o.keys, "key", nil, "KID:KEY in hex, repeatable (with --encrypt)")
-	f.StringVar(&o.keyFile, "key-file", "", "file of KID:KEY lines (with --encrypt)")
-	f.StringVar(&o.iv, "iv", "", "constant (cbcs) or initial (cenc) IV in hex (with --encrypt)")
-	f.StringVar(&o.drm, "drm", "", "DRM signalling: widevine,playready,fairplay,clearkey (with --encrypt)")
+	f.StringVar(&o.crypt.scheme, "encrypt", "", "encrypt every track: cbcs or cenc")
+	f.StringArrayVar(&o.crypt.keys, "key", nil, "KID:KEY in hex, or TRACK=KID:KEY for one track (video, audio, video-720p, ...); repeatable")
+	f.StringVar(&o.crypt.keyFile, "key-file", "", "file of KID:KEY or TRACK=KID:KEY lines (keeps keys out of the process list)")
+	f.StringVar(&o.crypt.iv, "iv", "", "constant (cbcs, 16 or 32 hex digits) or first (cenc, 16 hex digits) IV; random when absent")
+	f.StringVar(&o.crypt.drm, "drm", "", "DRM signalling: widevine,playready,fairplay,clearkey (default clearkey)")
 	return cmd
 }
 
@@ -80,8 +77,9 @@ func runPackage(cmd *cobra.Command, o *packageOptions, args []string) error {
 	if o.fragmentDuration < 0 || o.fragmentDuration > o.segmentDuration {
 		return usagef("--fragment-duration must be between 0 and --segment-duration")
 	}
-	if o.encrypt != "" || len(o.keys) > 0 || o.keyFile != "" || o.iv != "" || o.drm != "" {
-		return errors.New("encryption (--encrypt, --key, --key-file, --iv, --drm) is not available in this version of mp4pkg")
+	encryption, err := o.crypt.encryption()
+	if err != nil {
+		return err
 	}
 	withDASH, withHLS := o.dash && !o.noDASH, o.hls && !o.noHLS
 	if os.Getenv("GOGC") == "" {
@@ -147,6 +145,7 @@ func runPackage(cmd *cobra.Command, o *packageOptions, args []string) error {
 	bar := newProgressBar(stderr, quiet)
 	res, err := cmaf.Package(ctx, cmaf.DirOutput(tmp), inputs, cmaf.Options{
 		SegmentDuration: o.segmentDuration, FragmentDuration: o.fragmentDuration, Layout: o.layout, Progress: bar.update,
+		Encryption: encryption,
 	})
 	bar.done()
 	if err != nil {
