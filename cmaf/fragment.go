@@ -77,7 +77,7 @@ func buildFragment(tr *track, first, last int, seq uint32, infos []cenc.SampleIn
 	if anyCTO {
 		trun.Flags |= mp4.TrunSampleCompositionTimeOffsetPresentFlag
 	}
-	tfhd := mp4.CreateTfhd(outTrackID)
+	tfhd := mp4.CreateTfhd(tr.outID)
 	tfhd.Flags = 0x020000 // default-base-is-moof
 	tfdt := mp4.CreateTfdt(tr.samples[first].DecodeTime)
 	tfdt.Version = 1

@@ -9,7 +9,7 @@ import (
 	"github.com/mp4pkg/mp4pkg/isobmff"
 )
 
-// outTrackID is the track_ID of every output track: each CMAF track file
+// outTrackID is the track_ID of every packaged track: each CMAF track file
 // holds one track, and Shaka Packager 3.4.2 crashes on fragmented audio
 // whose only track has another ID.
 const outTrackID = 1
@@ -64,23 +64,52 @@ func trakIndex(tr *track) int {
 	return 0
 }
 
-// initSegment builds the CMAF header (ftyp + moov with mvex) of a track.
-// duration is the track's total duration in its timescale, for mehd.
-func initSegment(tr *track, duration uint64, extraBrands []string, crypt *trackCrypt) ([]byte, error) {
-	in := tr.in.File.Moov
+// stsdEdit rewrites a track's stsd payload for the output (protecting or
+// unprotecting its sample entries); nil keeps it.
+type stsdEdit func(tr *track, stsd []byte) ([]byte, error)
+
+// initSegment builds the CMAF header (ftyp + moov with mvex) of one or more
+// tracks, each with track ID tr.outID. duration is the longest track's
+// duration in the movie timescale (of the first track's input), for mehd.
+// pssh boxes go at the end of the moov.
+func initSegment(trs []*track, duration uint64, extraBrands []string, edit stsdEdit, pssh []*mp4.PsshBox) ([]byte, error) {
 	brands := append([]string{"iso6", "cmfc"}, extraBrands...)
 	ftyp := mp4.NewFtyp("iso6", 0, brands)
 
 	moov := mp4.NewMoovBox()
 	mvhd := mp4.CreateMvhd()
-	mvhd.Timescale = in.Mvhd.Timescale
-	mvhd.NextTrackID = outTrackID + 1
+	mvhd.Timescale = trs[0].in.File.Moov.Mvhd.Timescale
 	moov.AddChild(mvhd)
+	mvex := mp4.NewMvexBox()
+	mvex.AddChild(&mp4.MehdBox{Version: 1, FragmentDuration: int64(duration)})
+	for _, tr := range trs {
+		trak, err := trakBox(tr, edit)
+		if err != nil {
+			return nil, err
+		}
+		moov.AddChild(trak)
+		mvex.AddChild(&mp4.TrexBox{TrackID: tr.outID, DefaultSampleDescriptionIndex: 1})
+		mvhd.NextTrackID = max(mvhd.NextTrackID, tr.outID+1)
+	}
+	moov.AddChild(mvex)
+	for _, p := range pssh {
+		moov.AddChild(p)
+	}
+	out, err := isobmff.AppendBox(nil, ftyp)
+	if err != nil {
+		return nil, err
+	}
+	return isobmff.AppendBox(out, moov)
+}
 
+// trakBox builds the trak of one output track: tkhd, edit list, mdhd, hdlr,
+// the media header, a self-contained dinf and an empty sample table around
+// the input's stsd.
+func trakBox(tr *track, edit stsdEdit) (*mp4.TrakBox, error) {
 	trak := mp4.NewTrakBox()
 	tkhd := *tr.t.Trak.Tkhd // a copy: the input's box stays as read
 	tkhd.Duration, tkhd.CreationTime, tkhd.ModificationTime = 0, 0, 0
-	tkhd.TrackID = outTrackID
+	tkhd.TrackID = tr.outID
 	tkhd.Flags = 0x3 // enabled, in movie
 	trak.AddChild(&tkhd)
 	if len(tr.t.EditList) > 0 {
@@ -113,9 +142,9 @@ func initSegment(tr *track, duration uint64, extraBrands []string, crypt *trackC
 	if err != nil {
 		return nil, err
 	}
-	if crypt != nil {
-		if stsd, err = cenc.ProtectStsd(stsd, tr.kind == "video", crypt.enc.Scheme(), crypt.enc.Tenc()); err != nil {
-			return nil, err
+	if edit != nil {
+		if stsd, err = edit(tr, stsd); err != nil {
+			return nil, fmt.Errorf("%s: %w", tr.id, err)
 		}
 	}
 	stbl.AddChild(rawBox("stsd", stsd))
@@ -126,21 +155,12 @@ func initSegment(tr *track, duration uint64, extraBrands []string, crypt *trackC
 	minf.AddChild(stbl)
 	mdia.AddChild(minf)
 	trak.AddChild(mdia)
-	moov.AddChild(trak)
+	return trak, nil
+}
 
-	mvex := mp4.NewMvexBox()
-	mvex.AddChild(&mp4.MehdBox{Version: 1, FragmentDuration: int64(duration)})
-	mvex.AddChild(&mp4.TrexBox{TrackID: outTrackID, DefaultSampleDescriptionIndex: 1})
-	moov.AddChild(mvex)
-	if crypt != nil {
-		for _, p := range crypt.pssh {
-			moov.AddChild(p)
-		}
+// protectEdit protects the sample entries with c's scheme and tenc.
+func protectEdit(c *trackCrypt) stsdEdit {
+	return func(tr *track, stsd []byte) ([]byte, error) {
+		return cenc.ProtectStsd(stsd, tr.kind == "video", c.enc.Scheme(), c.enc.Tenc())
 	}
-
-	out, err := isobmff.AppendBox(nil, ftyp)
-	if err != nil {
-		return nil, err
-	}
-	return isobmff.AppendBox(out, moov)
 }

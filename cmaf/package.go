@@ -196,7 +196,7 @@ func planSegments(tr *track, opts Options) ([]*segInfo, error) {
 // sidxFor builds a sidx for segments segs of tr; firstOffset is the bytes
 // between the end of the sidx and the first referenced byte.
 func sidxFor(tr *track, segs []*segInfo) *mp4.SidxBox {
-	sidx := &mp4.SidxBox{Version: 1, ReferenceID: outTrackID, Timescale: tr.t.Timescale, EarliestPresentationTime: segs[0].ept}
+	sidx := &mp4.SidxBox{Version: 1, ReferenceID: tr.outID, Timescale: tr.t.Timescale, EarliestPresentationTime: segs[0].ept}
 	for _, s := range segs {
 		sidx.SidxRefs = append(sidx.SidxRefs, mp4.SidxRef{ReferencedSize: uint32(s.size), SubSegmentDuration: uint32(s.dur),
 			StartsWithSAP: 1, SAPType: s.sapType})
@@ -228,7 +228,12 @@ func packageTrack(ctx context.Context, out Output, tr *track, opts Options, cryp
 	if opts.Layout == manifest.LayoutSingleFile {
 		brands = []string{"dash", "msdh"}
 	}
-	init, err := initSegment(tr, movieDur, brands, crypt)
+	var edit stsdEdit
+	var pssh []*mp4.PsshBox
+	if crypt != nil {
+		edit, pssh = protectEdit(crypt), crypt.pssh
+	}
+	init, err := initSegment([]*track{tr}, movieDur, brands, edit, pssh)
 	if err != nil {
 		return nil, fmt.Errorf("%s: init segment: %w", tr.id, err)
 	}
@@ -323,7 +328,7 @@ func packageTrack(ctx context.Context, out Output, tr *track, opts Options, cryp
 	rep.InitRange = manifest.ByteRange{First: 0, Last: int64(len(init)) - 1}
 	rep.IndexRange = manifest.ByteRange{First: int64(len(init)), Last: int64(len(init)+len(sidx)) - 1}
 	pos := int64(len(init) + len(sidx))
-	tfra := &mp4.TfraBox{Version: 1, TrackID: outTrackID}
+	tfra := &mp4.TfraBox{Version: 1, TrackID: tr.outID}
 	for k, seg := range segs {
 		rep.Segments[k].Offset, rep.Segments[k].Size = pos, seg.size
 		rep.Segments[k].IFrame = iframeRange(tr, seg, 0)

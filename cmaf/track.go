@@ -68,6 +68,8 @@ type track struct {
 	t    *isobmff.Track
 	id   string // output name, e.g. video-720p
 	kind string
+	// outID is the output track_ID.
+	outID uint32
 	// samples are loaded while the track is being cut or written and
 	// dropped after, so that only one track's sample list is in memory.
 	samples []isobmff.Sample
@@ -139,7 +141,7 @@ func collectTracks(inputs []*Input) ([]*track, []string, error) {
 			if t.SampleCount == 0 {
 				return nil, nil, fmt.Errorf("%s track %d has no samples", in.Name, t.ID)
 			}
-			tr := &track{in: in, t: t, kind: kind}
+			tr := &track{in: in, t: t, kind: kind, outID: outTrackID}
 			for _, e := range t.EditList {
 				if e.MediaTime >= 0 {
 					tr.shift = e.MediaTime
