@@ -25,7 +25,7 @@ func TestRenditionsShareBoundaries(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer closeAll(ins)
-	tracks, _, err := collectTracks(ins)
+	tracks, _, err := collectTracks(ins, false)
 	if err != nil {
 		t.Fatal(err)
 	}

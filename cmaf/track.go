@@ -124,8 +124,9 @@ func kindOf(handler string) string {
 }
 
 // collectTracks lists the packaged tracks of the inputs in output order
-// (video by decreasing height, then audio) and names them.
-func collectTracks(inputs []*Input) ([]*track, []string, error) {
+// (video by decreasing height, then audio) and names them. Encrypted
+// tracks are refused unless encrypted is set (for decryption).
+func collectTracks(inputs []*Input, encrypted bool) ([]*track, []string, error) {
 	var video, audio []*track
 	var skipped []string
 	for _, in := range inputs {
@@ -135,7 +136,7 @@ func collectTracks(inputs []*Input) ([]*track, []string, error) {
 				skipped = append(skipped, fmt.Sprintf("%s track %d (%s)", in.Name, t.ID, t.Handler))
 				continue
 			}
-			if t.Encryption != nil {
+			if t.Encryption != nil && !encrypted {
 				return nil, nil, fmt.Errorf("%s track %d is encrypted (%s): decrypt it first", in.Name, t.ID, t.Encryption.Scheme)
 			}
 			if t.SampleCount == 0 {
@@ -180,4 +181,10 @@ func collectTracks(inputs []*Input) ([]*track, []string, error) {
 		}
 	}
 	return tracks, skipped, nil
+}
+
+// NewInput makes an input of a file opened by the caller: r reads its
+// bytes and closer, when not nil, is closed by Close.
+func NewInput(name string, f *isobmff.File, r io.ReaderAt, closer io.Closer) *Input {
+	return &Input{Name: name, File: f, R: r, closer: closer}
 }
