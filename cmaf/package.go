@@ -64,7 +64,7 @@ func Package(ctx context.Context, out Output, inputs []*Input, opts Options) (*R
 	if opts.FragmentDuration < 0 || (opts.FragmentDuration > 0 && opts.FragmentDuration > opts.SegmentDuration) {
 		return nil, fmt.Errorf("fragment duration %v must be positive and at most the segment duration %v", opts.FragmentDuration, opts.SegmentDuration)
 	}
-	tracks, skipped, err := collectTracks(inputs)
+	tracks, skipped, err := collectTracks(inputs, false)
 	if err != nil {
 		return nil, err
 	}
