@@ -136,8 +136,20 @@ func (e *Encrypter) PerSampleIVSize() int { return int(e.tenc.DefaultPerSampleIV
 
 // Encrypt encrypts sample in place and returns its senc entry: no IV for
 // cbcs (constant IV), the sample's IV for cenc; the subsample map for
-// video, none for audio.
+// video, none for audio. It is Plan followed by EncryptPlanned.
 func (e *Encrypter) Encrypt(sample []byte) (SampleInfo, error) {
+	info, err := e.Plan(sample)
+	if err != nil {
+		return info, err
+	}
+	return info, e.EncryptPlanned(e.cipher, sample, info)
+}
+
+// Plan returns the senc entry of the next sample without encrypting it,
+// moving on to the next IV and mapper state. Plan the samples in decode
+// order; the encryption itself (EncryptPlanned) may then run on several
+// goroutines.
+func (e *Encrypter) Plan(sample []byte) (SampleInfo, error) {
 	var info SampleInfo
 	if e.mapper != nil {
 		subs, err := e.mapper.Subsamples(sample, string(e.cipher.scheme))
@@ -149,10 +161,8 @@ func (e *Encrypter) Encrypt(sample []byte) (SampleInfo, error) {
 		}
 		info.Subsamples = subs
 	}
-	iv := e.tenc.DefaultConstantIV
 	if e.cipher.scheme == CENC {
 		info.IV = append([]byte(nil), e.iv[:]...)
-		iv = info.IV
 		for i := 7; i >= 0; i-- { // the next sample's IV (Shaka Packager)
 			e.iv[i]++
 			if e.iv[i] != 0 {
@@ -160,6 +170,18 @@ func (e *Encrypter) Encrypt(sample []byte) (SampleInfo, error) {
 			}
 		}
 	}
-	err := e.cipher.Encrypt(sample, SampleInfo{IV: iv, Subsamples: info.Subsamples})
-	return info, err
+	return info, nil
+}
+
+// Cipher returns a cipher of the encrypter's key and pattern for one
+// goroutine's EncryptPlanned calls.
+func (e *Encrypter) Cipher() *Cipher { return e.cipher.Clone() }
+
+// EncryptPlanned encrypts sample in place as Plan said, with c (from
+// Cipher; one per goroutine).
+func (e *Encrypter) EncryptPlanned(c *Cipher, sample []byte, info SampleInfo) error {
+	if e.cipher.scheme == CBCS {
+		info.IV = e.tenc.DefaultConstantIV
+	}
+	return c.Encrypt(sample, info)
 }

@@ -2,8 +2,11 @@ package cmaf
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
+	"runtime"
+	"sync"
 
 	"github.com/Eyevinn/mp4ff/mp4"
 	"github.com/mp4pkg/mp4pkg/cenc"
@@ -156,7 +159,7 @@ func readSamples(tr *track, first, last int, buf []byte) ([]byte, error) {
 		n += int64(tr.samples[i].Size)
 	}
 	if int64(cap(buf)) < n {
-		buf = make([]byte, n)
+		buf = make([]byte, n+n/4) // room for the next, larger segments
 	}
 	buf = buf[:n]
 	at := int64(0)
@@ -179,18 +182,47 @@ func readSamples(tr *track, first, last int, buf []byte) ([]byte, error) {
 
 // encryptFragment encrypts the samples of fragment fr (their bytes in data,
 // in place) with enc and returns the fragment's moof with senc, saiz and
-// saio.
+// saio. The subsample maps are made in decode order; the encryption runs
+// on every CPU, each worker taking a contiguous share of the bytes.
 func encryptFragment(tr *track, fr *fragment, data []byte, enc *cenc.Encrypter) ([]byte, error) {
-	infos := make([]cenc.SampleInfo, 0, fr.last-fr.first)
-	at := 0
-	for i := fr.first; i < fr.last; i++ {
-		size := int(tr.samples[i].Size)
-		info, err := enc.Encrypt(data[at : at+size])
+	n := fr.last - fr.first
+	infos := make([]cenc.SampleInfo, n)
+	starts := make([]int, n+1)
+	for i := 0; i < n; i++ {
+		size := int(tr.samples[fr.first+i].Size)
+		starts[i+1] = starts[i] + size
+		info, err := enc.Plan(data[starts[i]:starts[i+1]])
 		if err != nil {
-			return nil, fmt.Errorf("%s: sample %d: %w", tr.id, i+1, err)
+			return nil, fmt.Errorf("%s: sample %d: %w", tr.id, fr.first+i+1, err)
 		}
-		infos = append(infos, info)
-		at += size
+		infos[i] = info
+	}
+	workers := min(runtime.GOMAXPROCS(0), n, 1+len(data)/(256<<10))
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	next := 0
+	for w := 0; w < workers; w++ {
+		// Samples up to the w+1-th share of the bytes.
+		end := next
+		for end < n && (w == workers-1 || starts[end] < len(data)*(w+1)/workers) {
+			end++
+		}
+		wg.Add(1)
+		go func(w, from, to int) {
+			defer wg.Done()
+			c := enc.Cipher()
+			for i := from; i < to; i++ {
+				if err := enc.EncryptPlanned(c, data[starts[i]:starts[i+1]], infos[i]); err != nil {
+					errs[w] = fmt.Errorf("%s: sample %d: %w", tr.id, fr.first+i+1, err)
+					return
+				}
+			}
+		}(w, next, end)
+		next = end
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	again, err := buildFragment(tr, fr.first, fr.last, fr.seq, infos, enc.PerSampleIVSize())
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/Eyevinn/mp4ff/mp4"
+	"github.com/mp4pkg/mp4pkg/cenc"
 	"github.com/mp4pkg/mp4pkg/cmaf/manifest"
 	"github.com/mp4pkg/mp4pkg/isobmff"
 )
@@ -210,7 +211,8 @@ func packageTrack(ctx context.Context, out Output, tr *track, opts Options, cryp
 	if err != nil {
 		return nil, err
 	}
-	if crypt != nil {
+	if crypt != nil && opts.Layout == manifest.LayoutSingleFile {
+		// The top-level sidx comes before the fragments it sizes.
 		if err := planEncrypted(ctx, tr, segs, crypt); err != nil {
 			return nil, err
 		}
@@ -241,28 +243,31 @@ func packageTrack(ctx context.Context, out Output, tr *track, opts Options, cryp
 	if crypt != nil {
 		rep.Encryption = crypt.man
 	}
-	var data []byte // encrypted fragment bytes
-	writeFrags := func(w io.Writer, seg *segInfo) error {
-		for _, fr := range seg.frags {
-			if crypt != nil {
-				if data, err = readSamples(tr, fr.first, fr.last, data); err != nil {
-					return err
-				}
-				moof, err := encryptFragment(tr, fr, data, crypt.enc)
-				if err != nil {
-					return err
-				}
-				if int64(len(moof)) != fr.moofSize {
-					return fmt.Errorf("%s: fragment %d: moof of %d bytes where %d were planned", tr.id, fr.seq, len(moof), fr.moofSize)
-				}
-				for _, b := range [][]byte{moof, fr.mdatHeader, data} {
+	var segBuf []byte // the bytes of one encrypted segment
+	// writeFrags writes the fragments of seg: those of pre when the segment
+	// was encrypted ahead, else read (and encrypted) now.
+	writeFrags := func(w io.Writer, seg *segInfo, pre *encryptedSeg) error {
+		if pre == nil && crypt != nil {
+			planned := seg.size
+			if pre, segBuf, err = encryptSegment(tr, seg, crypt.enc, segBuf); err != nil {
+				return err
+			}
+			if seg.size != planned {
+				return fmt.Errorf("%s: an encrypted segment of %d bytes where %d were planned", tr.id, seg.size, planned)
+			}
+		}
+		if pre != nil {
+			for i, fr := range seg.frags {
+				for _, b := range [][]byte{pre.moofs[i], fr.mdatHeader, pre.data[i]} {
 					if _, err := w.Write(b); err != nil {
 						return err
 					}
 				}
 				progress(fr.dataSize)
-				continue
 			}
+			return nil
+		}
+		for _, fr := range seg.frags {
 			moof, err := fr.encodeMoof(tr)
 			if err != nil {
 				return err
@@ -290,9 +295,28 @@ func packageTrack(ctx context.Context, out Output, tr *track, opts Options, cryp
 		if err != nil {
 			return nil, err
 		}
+		var ahead <-chan encryptedOrErr
+		if crypt != nil {
+			// Each segment is encrypted before its sidx is made (the sidx
+			// gives the encrypted size), one segment ahead of the writing.
+			cctx, cancel := context.WithCancel(ctx)
+			defer cancel()
+			ahead = encryptAhead(cctx, tr, segs, crypt.enc)
+		}
 		for k, seg := range segs {
 			if err := ctx.Err(); err != nil {
 				return nil, err
+			}
+			var pre *encryptedSeg
+			if crypt != nil {
+				r, ok := <-ahead
+				if !ok {
+					return nil, ctx.Err()
+				}
+				if r.err != nil {
+					return nil, r.err
+				}
+				pre = r.seg
 			}
 			sidx, err := isobmff.AppendBox(nil, sidxFor(tr, segs[k:k+1]))
 			if err != nil {
@@ -308,11 +332,15 @@ func packageTrack(ctx context.Context, out Output, tr *track, opts Options, cryp
 				if _, err := w.Write(sidx); err != nil {
 					return err
 				}
-				return writeFrags(w, seg)
+				return writeFrags(w, seg, pre)
 			})
 			if err != nil {
 				return nil, err
 			}
+		}
+		if crypt != nil { // bandwidths from the encrypted sizes
+			final := representation(tr, segs)
+			rep.Bandwidth, rep.AverageBandwidth = final.Bandwidth, final.AverageBandwidth
 		}
 		return rep, nil
 	}
@@ -364,7 +392,7 @@ func packageTrack(ctx context.Context, out Output, tr *track, opts Options, cryp
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			if err := writeFrags(w, seg); err != nil {
+			if err := writeFrags(w, seg, nil); err != nil {
 				return err
 			}
 		}
@@ -375,6 +403,71 @@ func packageTrack(ctx context.Context, out Output, tr *track, opts Options, cryp
 		return nil, err
 	}
 	return rep, nil
+}
+
+// encryptedSeg holds the moofs and sample bytes of an encrypted segment's
+// fragments.
+type encryptedSeg struct {
+	moofs, data [][]byte
+}
+
+// encryptSegment reads the samples of seg into buf (grown when short),
+// encrypts them fragment by fragment with enc, sets the fragments' moof
+// sizes and the segment's size, and returns the fragments and buf.
+func encryptSegment(tr *track, seg *segInfo, enc *cenc.Encrypter, buf []byte) (*encryptedSeg, []byte, error) {
+	first, last := seg.frags[0].first, seg.frags[len(seg.frags)-1].last
+	data, err := readSamples(tr, first, last, buf)
+	if err != nil {
+		return nil, buf, err
+	}
+	pre := &encryptedSeg{}
+	seg.size = 0
+	at := int64(0)
+	for _, fr := range seg.frags {
+		d := data[at : at+fr.dataSize]
+		at += fr.dataSize
+		moof, err := encryptFragment(tr, fr, d, enc)
+		if err != nil {
+			return nil, data, err
+		}
+		fr.moofSize = int64(len(moof))
+		seg.size += fr.size()
+		pre.moofs = append(pre.moofs, moof)
+		pre.data = append(pre.data, d)
+	}
+	return pre, data, nil
+}
+
+// encryptedOrErr is a segment encrypted ahead, or why it could not be.
+type encryptedOrErr struct {
+	seg *encryptedSeg
+	err error
+}
+
+// encryptAhead encrypts the segments of tr in order on a goroutine of its
+// own and hands each over when the one before has been written (the
+// channel is unbuffered): two segment buffers are in use, one being
+// written and one being filled. It stops at the first error or when ctx
+// ends.
+func encryptAhead(ctx context.Context, tr *track, segs []*segInfo, enc *cenc.Encrypter) <-chan encryptedOrErr {
+	ch := make(chan encryptedOrErr)
+	go func() {
+		defer close(ch)
+		var bufs [2][]byte
+		for k, seg := range segs {
+			pre, buf, err := encryptSegment(tr, seg, enc, bufs[k%2])
+			bufs[k%2] = buf
+			select {
+			case ch <- encryptedOrErr{pre, err}:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	return ch
 }
 
 // planEncrypted sets the moof sizes of the fragments of tr, and so the
