@@ -282,7 +282,8 @@ type sampleParams struct {
 type boxes struct {
 	senc                    *mp4.SencBox
 	sencAt                  place
-	piff                    bool
+	piff                    *mp4.SencBox // a PIFF uuid senc next to a senc
+	piffAt                  place
 	saiz                    *mp4.SaizBox
 	saizAt                  place
 	saio                    *mp4.SaioBox
@@ -316,13 +317,13 @@ func (r *infoReader) collect(g *group) (*boxes, error) {
 			if c.SubType() != "senc" {
 				continue
 			}
-			if bx.senc != nil {
-				return nil, at.err(isobmff.ErrMalformed, "a second sample encryption box (PIFF)")
-			}
 			if c.Senc == nil {
 				return nil, at.err(isobmff.ErrMalformed, "PIFF sample encryption box did not decode")
 			}
-			bx.senc, bx.sencAt, bx.piff = c.Senc, at, true
+			if bx.piff != nil {
+				return nil, at.err(isobmff.ErrMalformed, "a second PIFF sample encryption box")
+			}
+			bx.piff, bx.piffAt = c.Senc, at
 		case *mp4.SaizBox:
 			if !r.auxInfoType(c.Flags, c.AuxInfoType) {
 				continue
@@ -354,6 +355,9 @@ func (r *infoReader) collect(g *group) (*boxes, error) {
 				bx.sgpd, bx.sgpdAt = c, at
 			}
 		}
+	}
+	if bx.senc == nil {
+		bx.senc, bx.sencAt, bx.piff = bx.piff, bx.piffAt, nil
 	}
 	return bx, nil
 }
@@ -452,15 +456,15 @@ func (r *infoReader) params(g *group, bx *boxes) ([]sampleParams, error) {
 		if !ok || e == nil {
 			return sampleParams{}, at.err(isobmff.ErrMalformed, "entry %d is not a seig entry", k+1)
 		}
-		if e.IsProtected == 0 {
-			return sampleParams{}, nil
+		sp := sampleParams{protected: e.IsProtected != 0, ivSize: int(e.PerSampleIVSize), constIV: e.ConstantIV}
+		if sp.ivSize != 0 && sp.ivSize != 8 && sp.ivSize != 16 {
+			return sampleParams{}, at.err(isobmff.ErrMalformed, "seig entry %d: per-sample IV size %d is not 0, 8 or 16", k+1, sp.ivSize)
+		}
+		if !sp.protected {
+			return sp, nil // its senc entries (if any) are read and skipped
 		}
 		if !bytes.Equal(e.KID, r.p.KID[:]) || e.CryptByteBlock != r.p.Crypt || e.SkipByteBlock != r.p.Skip {
 			return sampleParams{}, at.err(isobmff.ErrUnsupported, "seig entry %d changes the KID or the pattern (key rotation is not supported)", k+1)
-		}
-		sp := sampleParams{protected: true, ivSize: int(e.PerSampleIVSize), constIV: e.ConstantIV}
-		if sp.ivSize != 0 && sp.ivSize != 8 && sp.ivSize != 16 {
-			return sampleParams{}, at.err(isobmff.ErrMalformed, "seig entry %d: per-sample IV size %d is not 0, 8 or 16", k+1, sp.ivSize)
 		}
 		if sp.ivSize == 0 && len(sp.constIV) != 8 && len(sp.constIV) != 16 {
 			return sampleParams{}, at.err(isobmff.ErrMalformed, "seig entry %d: constant IV of %d bytes is not 8 or 16", k+1, len(sp.constIV))
@@ -542,9 +546,20 @@ const sencFlagSubsamples = 0x2
 // fromSenc fills the infos of a group from its senc box.
 func (r *infoReader) fromSenc(g *group, bx *boxes, params []sampleParams, out []SampleInfo, smp []isobmff.Sample) error {
 	at := bx.sencAt
-	flags, count, data, dataOff, err := sencPayload(bx)
+	flags, count, data, dataOff, err := sencPayload(bx.senc, at)
 	if err != nil {
 		return err
+	}
+	if bx.piff != nil {
+		// Some packagers write PIFF's uuid senc next to senc for old
+		// players; it must say the same.
+		pflags, pcount, pdata, _, err := sencPayload(bx.piff, bx.piffAt)
+		if err != nil {
+			return err
+		}
+		if pflags != flags || pcount != count || !bytes.Equal(pdata, data) {
+			return bx.piffAt.err(isobmff.ErrMalformed, "PIFF sample encryption box differs from the senc box next to it")
+		}
 	}
 	if uint64(count) != uint64(g.n) {
 		return at.err(isobmff.ErrMalformed, "sample count %d, but %s holds %d samples", count, g.what(), g.n)
@@ -633,8 +648,7 @@ func (g *group) what() string {
 // file offset of its first entry. mp4ff keeps the entries unparsed until
 // told the IV size; they are taken back here by re-encoding, which copies
 // exactly the bytes the box held.
-func sencPayload(bx *boxes) (flags, count uint32, data []byte, dataOff int64, err error) {
-	s, at := bx.senc, bx.sencAt
+func sencPayload(s *mp4.SencBox, at place) (flags, count uint32, data []byte, dataOff int64, err error) {
 	var plen int64 = -1
 	if at.box != nil {
 		plen = at.box.Size - at.box.HeaderSize

@@ -539,3 +539,126 @@ func openRecovering(data []byte) (f *isobmff.File, err error) {
 	}()
 	return isobmff.Open(bytes.NewReader(data), int64(len(data)))
 }
+
+// seigFile is mp4ff's init_cenc.cmfv followed by its moof_enc.m4s, whose
+// traf maps its samples to a 'seig' group (KID 914e69f4…, 8-byte IVs),
+// and by an mdat of zeros standing for the media data mp4ff does not ship.
+// edit may change the seig entry (its bytes from reserved on).
+func seigFile(t *testing.T, edit func(entry []byte)) (*isobmff.File, []byte) {
+	t.Helper()
+	dir := filepath.Join(testmedia.MP4ffDir(t), "mp4", "testdata")
+	var data []byte
+	for _, name := range []string{"init_cenc.cmfv", "moof_enc.m4s"} {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Skipf("%s is not in this mp4ff module", name)
+		}
+		data = append(data, b...)
+	}
+	const mdat = 200 << 10
+	data = binary.BigEndian.AppendUint32(data, mdat+8)
+	data = append(data, "mdat"...)
+	data = append(data, make([]byte, mdat)...)
+	f := openBytes(t, data)
+	sgpd := mustBox(t, f, "moof[1]/traf[1]/sgpd")
+	entry := data[sgpd.Offset+sgpd.HeaderSize+16 : sgpd.Offset+sgpd.Size]
+	if edit != nil {
+		edit(entry)
+		f = openBytes(t, data)
+	}
+	return f, data
+}
+
+// TestReadSampleInfosSeig reads per-sample IV sizes from a seig group and
+// refuses key rotation.
+func TestReadSampleInfosSeig(t *testing.T) {
+	tencKID, _ := ParseKeyID("f057639d928733158bf550999c4945f7")
+
+	t.Run("another KID is key rotation", func(t *testing.T) {
+		f, _ := seigFile(t, nil)
+		_, err := ReadSampleInfos(f, f.Tracks[0], nil)
+		if !errors.Is(err, isobmff.ErrUnsupported) || !strings.Contains(err.Error(), "moof[1]/traf[1]/sgpd") {
+			t.Fatalf("got %v, want an unsupported error naming the sgpd", err)
+		}
+	})
+	t.Run("tenc's KID", func(t *testing.T) {
+		f, _ := seigFile(t, func(e []byte) { copy(e[4:20], tencKID[:]) })
+		infos, err := ReadSampleInfos(f, f.Tracks[0], nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(infos) != 96 {
+			t.Fatalf("%d infos, want 96", len(infos))
+		}
+		for i, in := range infos {
+			if len(in.IV) != 8 || len(in.Subsamples) == 0 {
+				t.Fatalf("sample %d: IV %x, %d subsamples", i+1, in.IV, len(in.Subsamples))
+			}
+		}
+	})
+	t.Run("seig IV size 16 against 8-byte senc entries", func(t *testing.T) {
+		f, _ := seigFile(t, func(e []byte) { copy(e[4:20], tencKID[:]); e[3] = 16 })
+		_, err := ReadSampleInfos(f, f.Tracks[0], nil)
+		if !errors.Is(err, isobmff.ErrMalformed) || !strings.Contains(err.Error(), "moof[1]/traf[1]/s") {
+			t.Fatalf("got %v, want a malformed error naming senc or saiz", err)
+		}
+	})
+	t.Run("seig IV size 7", func(t *testing.T) {
+		f, _ := seigFile(t, func(e []byte) { copy(e[4:20], tencKID[:]); e[3] = 7 })
+		_, err := ReadSampleInfos(f, f.Tracks[0], nil)
+		if !errors.Is(err, isobmff.ErrMalformed) || !strings.Contains(err.Error(), "moof[1]/traf[1]/sgpd") {
+			t.Fatalf("got %v, want a malformed error naming the sgpd", err)
+		}
+	})
+	t.Run("unprotected group", func(t *testing.T) {
+		// isProtected 0 with the senc entries' 8-byte IVs left in place.
+		f, data := seigFile(t, func(e []byte) { e[2] = 0; clear(e[4:20]) })
+		infos, err := ReadSampleInfos(f, f.Tracks[0], nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		samples, _ := f.Samples(f.Tracks[0])
+		key, _ := ParseKey("00112233445566778899aabbccddeeff")
+		c, _ := NewCipher(CENC, key, 0, 0)
+		for i, s := range samples {
+			in := data[s.Offset : s.Offset+int64(s.Size)]
+			out := bytes.Clone(in)
+			if err := c.Decrypt(out, infos[i]); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(in, out) {
+				t.Fatalf("sample %d of an unprotected group changed", i+1)
+			}
+		}
+	})
+}
+
+// TestReadSampleInfosSencAndPIFFSenc reads mp4ff's seg_cenc_no_seig.m4v,
+// whose trafs hold a senc and a PIFF uuid senc saying the same.
+func TestReadSampleInfosSencAndPIFFSenc(t *testing.T) {
+	dir := filepath.Join(testmedia.MP4ffDir(t), "mp4", "testdata")
+	var data []byte
+	for _, name := range []string{"init_cenc_test.m4i", "seg_cenc_no_seig.m4v"} {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Skipf("%s is not in this mp4ff module", name)
+		}
+		data = append(data, b...)
+	}
+	f := openBytes(t, data)
+	infos, err := ReadSampleInfos(f, f.Tracks[0], nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	samples, _ := f.Samples(f.Tracks[0])
+	if len(infos) != len(samples) || len(samples) == 0 {
+		t.Fatalf("%d infos for %d samples", len(infos), len(samples))
+	}
+	// The PIFF copy must agree: change one of its IV bytes.
+	u := mustBox(t, f, "moof[1]/traf[1]/uuid")
+	data[u.Offset+u.HeaderSize+8] ^= 1
+	f = openBytes(t, data)
+	if _, err := ReadSampleInfos(f, f.Tracks[0], nil); err == nil || !strings.Contains(err.Error(), "moof[1]/traf[1]/uuid") {
+		t.Fatalf("got %v, want an error naming the PIFF uuid box", err)
+	}
+}
