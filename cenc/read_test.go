@@ -312,6 +312,11 @@ var readCases = []readCase{
 			b := mustBox(t, f, "sinf/schm")
 			copy(d[b.Offset+b.HeaderSize+4:], "cens")
 		}},
+	{name: "saiz without senc", file: "mp4/testdata/cbcs.mp4", want: "moof[1]/traf[1]/saiz",
+		edit: func(t testing.TB, d []byte, f *isobmff.File) {
+			b := mustBox(t, f, "moof[1]/traf[1]/senc")
+			copy(d[b.Offset+4:], "free")
+		}},
 	{name: "senc removed, per-sample IVs", file: "mp4/testdata/prog_8s_enc_dashinit.mp4", want: "moof[1]/traf[1]",
 		edit: func(t testing.TB, d []byte, f *isobmff.File) {
 			for _, m := range []string{"moof[1]", "moof[2]"} {
@@ -660,5 +665,44 @@ func TestReadSampleInfosSencAndPIFFSenc(t *testing.T) {
 	f = openBytes(t, data)
 	if _, err := ReadSampleInfos(f, f.Tracks[0], nil); err == nil || !strings.Contains(err.Error(), "moof[1]/traf[1]/uuid") {
 		t.Fatalf("got %v, want an error naming the PIFF uuid box", err)
+	}
+}
+
+// TestReadSampleInfosTencOnly reads mp4ff's cbcs_audio.mp4 with its senc,
+// saiz and saio boxes turned into free boxes: a constant-IV track with no
+// auxiliary information (as GPAC and Shaka write cbcs audio) gets the
+// constant IV and no subsample map for every sample.
+func TestReadSampleInfosTencOnly(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(testmedia.MP4ffDir(t), "mp4", "testdata", "cbcs_audio.mp4"))
+	if err != nil {
+		t.Skip(err)
+	}
+	f := openBytes(t, data)
+	var walk func([]*isobmff.Box)
+	walk = func(bs []*isobmff.Box) {
+		for _, b := range bs {
+			if b.Type == "senc" || b.Type == "saiz" || b.Type == "saio" {
+				copy(data[b.Offset+4:], "free")
+			}
+			walk(b.Children)
+		}
+	}
+	walk(f.Boxes)
+	f = openBytes(t, data)
+	p, err := ReadProtection(f.Tracks[0])
+	if err != nil || p == nil || p.PerSampleIVSize != 0 {
+		t.Fatalf("protection %+v, %v", p, err)
+	}
+	infos, err := ReadSampleInfos(f, f.Tracks[0], p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(infos) != int(f.Tracks[0].SampleCount) {
+		t.Fatalf("%d infos for %d samples", len(infos), f.Tracks[0].SampleCount)
+	}
+	for i, in := range infos {
+		if !bytes.Equal(in.IV, p.ConstantIV) || in.Subsamples != nil {
+			t.Fatalf("sample %d: %+v", i+1, in)
+		}
 	}
 }
