@@ -50,8 +50,9 @@ func ReadProtection(t *isobmff.Track) (*Protection, error) {
 // p is the track's protection; when nil it is read with [ReadProtection],
 // and a clear track gives (nil, nil).
 //
-// The sources are the senc box (or PIFF's uuid senc) of each traf and of
-// stbl (progressive files such as ffmpeg's), with the IV size of tenc or,
+// The sources are the senc box (or PIFF's uuid senc; when a traf has both
+// they must agree) of each traf and of stbl (progressive files such as
+// ffmpeg's), with the IV size of tenc or,
 // per sample, of a 'seig' sample group whose KID and pattern are those of
 // tenc. A per-sample IV size of 0 gives the constant IV. Samples without a
 // senc and without auxiliary information get the constant IV and no
