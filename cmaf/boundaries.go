@@ -34,21 +34,25 @@ func segmentBoundaries(tracks []*track, target time.Duration) error {
 	defer lead.drop()
 	// Boundaries as exact rationals of seconds.
 	ts := int64(lead.t.Timescale)
-	step := target.Nanoseconds() * ts // target in lead ticks, times 1e9
+	// target in lead ticks, times 1e9; exact integers (times can be
+	// anything in a damaged file).
+	step := new(big.Int).Mul(big.NewInt(target.Nanoseconds()), big.NewInt(ts))
 	var bounds []*big.Rat
 	lead.segStart = []int{0}
-	next := int64(1)
+	next := new(big.Int).Set(step) // the next boundary, times 1e9
+	billion := big.NewInt(1e9)
+	p := new(big.Int)
 	for i := range lead.samples {
 		if i == 0 || !lead.samples[i].Sync {
 			continue
 		}
-		// pts * 1e9 >= next * step ?
-		if lead.pts(i)*1e9 >= next*step {
+		if p.Mul(big.NewInt(lead.pts(i)), billion).Cmp(next) >= 0 {
 			lead.segStart = append(lead.segStart, i)
 			bounds = append(bounds, big.NewRat(lead.pts(i), ts))
-			for lead.pts(i)*1e9 >= next*step {
-				next++
-			}
+			// The first multiple of step after p.
+			next.Quo(p, step)
+			next.Add(next, big.NewInt(1))
+			next.Mul(next, step)
 		}
 	}
 	lead.segStart = append(lead.segStart, len(lead.samples))

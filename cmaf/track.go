@@ -130,6 +130,9 @@ func collectTracks(inputs []*Input, encrypted bool) ([]*track, []string, error) 
 	var video, audio []*track
 	var skipped []string
 	for _, in := range inputs {
+		if mv := in.File.Moov.Mvhd; mv == nil || mv.Timescale == 0 {
+			return nil, nil, fmt.Errorf("%s: moov has no mvhd with a timescale", in.Name)
+		}
 		for _, t := range in.File.Tracks {
 			kind := kindOf(t.Handler)
 			if kind == "" {

@@ -90,8 +90,14 @@ func tableFields(typ string, p []byte) map[string]any {
 func boxFields(box mp4.Box) map[string]any {
 	switch b := box.(type) {
 	case *mp4.FtypBox:
+		if b.Size() < 16 { // mp4ff slices past the end of a short box
+			return map[string]any{}
+		}
 		return map[string]any{"majorBrand": b.MajorBrand(), "minorVersion": b.MinorVersion(), "compatibleBrands": b.CompatibleBrands()}
 	case *mp4.StypBox:
+		if b.Size() < 16 {
+			return map[string]any{}
+		}
 		return map[string]any{"majorBrand": b.MajorBrand(), "minorVersion": b.MinorVersion(), "compatibleBrands": b.CompatibleBrands()}
 	case *mp4.MvhdBox:
 		return map[string]any{"timescale": b.Timescale, "duration": b.Duration, "nextTrackID": b.NextTrackID}

@@ -179,3 +179,19 @@ func TestGuardTurnsPanicIntoError(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// TestShortFtyp: mp4ff's FtypBox and StypBox read their brands by slicing
+// the payload without a length check, so describing a short one panicked
+// (found by FuzzDecryptFile). A short ftyp or styp now opens, or fails,
+// with an error and no panic.
+func TestShortFtyp(t *testing.T) {
+	for _, data := range [][]byte{
+		[]byte("\x00\x00\x00\x0cftypisom"),
+		[]byte("\x00\x00\x00\x0estypisomab"),
+		[]byte("\x00\x00\x00\x08styp"),
+	} {
+		if _, err := Open(bytes.NewReader(data), int64(len(data))); err == nil {
+			t.Logf("%q opens", data)
+		}
+	}
+}
