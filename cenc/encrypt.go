@@ -20,8 +20,8 @@ type Mapper interface {
 }
 
 // NewMapper returns the mapper for a track's sample entry: AVC (avc1,
-// avc3), HEVC (hvc1, hev1), AV1 (av01) and VP9 (vp09) get their codec's
-// rules; audio entries (mp4a, ac-3, ec-3, Opus, fLaC) get nil, for
+// avc3), single-layer HEVC (hvc1, hev1), AV1 (av01) and VP9 (vp09) get
+// their codec's rules; audio entries (mp4a, ac-3, ec-3, Opus, fLaC) get nil, for
 // whole-sample protection. Other codecs are refused with
 // ErrUnsupportedCodec.
 func NewMapper(entry mp4.Box) (Mapper, error) {
@@ -32,6 +32,10 @@ func NewMapper(entry mp4.Box) (Mapper, error) {
 			var ps [][]byte
 			ps = append(append(ps, e.AvcC.SPSnalus...), e.AvcC.PPSnalus...)
 			return NewAVCMapper(4, ps) // mp4ff reads only 4-byte lengths
+		case e.HvcC != nil && e.LhvC != nil:
+			// The second view's parameter sets are in lhvC, its slices
+			// layered: no rule here covers them.
+			return nil, fmt.Errorf("%w: multi-layer HEVC (lhvC, e.g. MV-HEVC)", ErrUnsupportedCodec)
 		case e.HvcC != nil:
 			var ps [][]byte
 			for _, a := range e.HvcC.NaluArrays {

@@ -207,8 +207,9 @@ func shakaEncrypt(t testing.TB, bin, path, stream, dir string) []byte {
 func TestCbcsCiphertextMatchesShaka(t *testing.T) {
 	shaka := testmedia.ShakaPackager(t)
 	td := filepath.Join(testmedia.RepoRoot(), "testdata")
-	// av1.mp4 is left out: TestKnownBugAV1EncryptionInBandSequenceHeader.
-	for _, name := range []string{"avc_aac.mp4", "avc_multislice.mp4", "hevc_hdr10.mp4", "vp9_opus.mp4"} {
+	// av1.mp4's av1C and in-band sequence headers differ (SVT-AV1): the
+	// maps must follow the in-band one, as Shaka's do.
+	for _, name := range []string{"avc_aac.mp4", "avc_multislice.mp4", "hevc_hdr10.mp4", "av1.mp4", "vp9_opus.mp4"} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			compareWithShaka(t, shaka, filepath.Join(td, name))
@@ -347,13 +348,8 @@ func segmentPaths(dir string, rep *manifest.Representation) (string, []string) {
 // refusedInputs are the packaging inputs with a track whose codec cannot be
 // encrypted (no subsample rule), and that track's name.
 var refusedInputs = map[string]string{
-	"iamf.mp4": "audio", // IAMF
-}
-
-// knownBugInputs are the packaging inputs that encryption fails on today,
-// with the test that shows the bug.
-var knownBugInputs = map[string]string{
-	"stereo_spatial.mp4": "TestKnownBugMVHEVCEncryption",
+	"iamf.mp4":           "audio",      // IAMF
+	"stereo_spatial.mp4": "video-120p", // MV-HEVC (lhvC)
 }
 
 // TestEncryptedOutputDecrypts packages every input encrypted (cbcs and
@@ -371,9 +367,6 @@ func TestEncryptedOutputDecrypts(t *testing.T) {
 		name := filepath.Base(path)
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			if test, ok := knownBugInputs[name]; ok {
-				t.Skipf("encryption fails on %s: see %s", name, test)
-			}
 			if track, ok := refusedInputs[name]; ok {
 				for _, c := range decryptConfigs {
 					_, err := packageErr(t, t.TempDir(), Options{SegmentDuration: 2 * time.Second, Layout: c.layout, Encryption: testEncryption(t, c.scheme)}, path)
@@ -469,55 +462,6 @@ func diffCount(a, b []string) int {
 		}
 	}
 	return n
-}
-
-// knownBugsEnv, set to 1, runs the TestKnownBug tests, which fail today;
-// without it they skip, so that the suite stays green.
-const knownBugsEnv = "MP4PKG_KNOWN_BUGS"
-
-func knownBug(t *testing.T, what string) {
-	t.Helper()
-	if os.Getenv(knownBugsEnv) != "1" {
-		t.Skipf("known bug, fails today (%s); run with %s=1 to see it", what, knownBugsEnv)
-	}
-}
-
-// TestKnownBugAV1EncryptionInBandSequenceHeader: testdata/av1.mp4 (SVT-AV1) has an
-// av1C sequence header with enable_cdef=0 and, in its key frames, an
-// in-band sequence header with enable_cdef=1 (ffmpeg -bsf:v trace_headers
-// shows both). The AV1 mapper parses frame headers with the av1C one only,
-// so it misses the CDEF fields and puts the tile start 7 bytes early in
-// sample 1 (clear 23, protected 4737; Shaka and trace_headers: the frame
-// header ends at byte 30): part of the frame header is encrypted, against
-// AV1-ISOBMFF, and the ciphertext differs from Shaka's.
-func TestKnownBugAV1EncryptionInBandSequenceHeader(t *testing.T) {
-	knownBug(t, "AV1 subsample maps ignore in-band sequence headers")
-	shaka := testmedia.ShakaPackager(t)
-	compareWithShaka(t, shaka, filepath.Join(testmedia.RepoRoot(), "testdata", "av1.mp4"))
-}
-
-// TestKnownBugMVHEVCEncryption: mp4ff's stereo_spatial.mp4 (MV-HEVC, hvc1
-// with lhvC) passes the codec check, then fails while writing: "sample 1:
-// NAL unit 3 ... slice refers to unknown PPS 1", because the layer-1
-// parameter sets are in lhvC, which the HEVC mapper does not read. It
-// should be encrypted (and decrypt to the clear packets), or be refused
-// before anything is written with an error wrapping
-// cenc.ErrUnsupportedCodec.
-func TestKnownBugMVHEVCEncryption(t *testing.T) {
-	knownBug(t, "MV-HEVC fails mid-way instead of being encrypted or refused")
-	shaka := testmedia.ShakaPackager(t)
-	ffmpeg := testmedia.Tool(t, "ffmpeg")
-	path := filepath.Join(testmedia.MP4ffDir(t), "cmd/mp4ff-mvhevc/testdata/stereo_spatial.mp4")
-	dir := t.TempDir()
-	_, err := packageErr(t, dir, Options{SegmentDuration: 2 * time.Second, Encryption: testEncryption(t, cenc.CBCS)}, path)
-	if err != nil {
-		files, _ := filepath.Glob(filepath.Join(dir, "*", "*"))
-		if !errors.Is(err, cenc.ErrUnsupportedCodec) || len(files) > 0 {
-			t.Fatalf("error %v after writing %d files; want encryption, or a refusal wrapping cenc.ErrUnsupportedCodec before writing", err, len(files))
-		}
-		return
-	}
-	checkDecrypts(t, shaka, ffmpeg, path)
 }
 
 // TestEncryptionOptionErrors gives Package bad encryption options: each
