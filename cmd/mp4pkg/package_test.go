@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"encoding/hex"
 	"os"
 	"path/filepath"
 	"strings"
@@ -54,7 +56,12 @@ func TestPackageCommand(t *testing.T) {
 		{"missing input", []string{"package", "-o", filepath.Join(base, "x"), filepath.Join(td, "nope.mp4")}, 1, "no such file"},
 		{"misaligned renditions", []string{"package", "-o", filepath.Join(base, "x"), "--segment-duration", "2s",
 			filepath.Join(td, "rend_360p.mp4"), filepath.Join(td, "rend_180p_gop40.mp4")}, 1, "no sync sample at 2.000s"},
-		{"encryption not built", []string{"package", "-o", filepath.Join(base, "x"), "--encrypt", "cbcs", good}, 1, "not available"},
+		{"encryption without a key", []string{"package", "-o", filepath.Join(base, "x"), "--encrypt", "cbcs", good}, 2, "--encrypt needs --key"},
+		{"key without --encrypt", []string{"package", "-o", filepath.Join(base, "x"), "--key", "a7e61c373e219033c21091fa607bf3b8:76a6c65c5ea762046bd749a2e632ccbb", good}, 2, "need --encrypt"},
+		{"bad scheme", []string{"package", "-o", filepath.Join(base, "x"), "--encrypt", "cens", "--key", "a7e61c373e219033c21091fa607bf3b8:76a6c65c5ea762046bd749a2e632ccbb", good}, 2, "cbcs or cenc"},
+		{"malformed key", []string{"package", "-o", filepath.Join(base, "x"), "--encrypt", "cbcs", "--key", "a7e61c373e219033c21091fa607bf3b8:76a6c65c5ea762046bd749a2e632cc", good}, 2, "--key #1"},
+		{"bad drm", []string{"package", "-o", filepath.Join(base, "x"), "--encrypt", "cbcs", "--key", "a7e61c373e219033c21091fa607bf3b8:76a6c65c5ea762046bd749a2e632ccbb", "--drm", "marlin", good}, 2, "--drm"},
+		{"key for no track", []string{"package", "-o", filepath.Join(base, "x"), "--encrypt", "cbcs", "--key", "subtitles=a7e61c373e219033c21091fa607bf3b8:76a6c65c5ea762046bd749a2e632ccbb", good}, 1, "names no track"},
 		{"output holds the input", []string{"package", "--force", "-o", td, good}, 1, "holds the input"},
 		{"output holds the current folder", []string{"package", "--force", "-o", ".", good}, 1, "holds the current folder"},
 	}
@@ -74,6 +81,53 @@ func TestPackageCommand(t *testing.T) {
 	for _, e := range entries {
 		if strings.HasPrefix(e.Name(), ".mp4pkg-tmp-") {
 			t.Errorf("temporary folder %s left behind", e.Name())
+		}
+	}
+}
+
+// TestPackageEncrypted runs package --encrypt with a key file and every
+// DRM: the manifests signal the scheme, the KID and each system (the cmaf
+// tests decrypt such output with Shaka Packager and ffmpeg); the key
+// itself is printed nowhere.
+func TestPackageEncrypted(t *testing.T) {
+	good := filepath.Join(testmedia.RepoRoot(), "testdata", "avc_aac.mp4")
+	base := t.TempDir()
+	keyFile := filepath.Join(base, "keys.txt")
+	const key = "76a6c65c5ea762046bd749a2e632ccbb"
+	if err := os.WriteFile(keyFile, []byte("# test key\na7e61c373e219033c21091fa607bf3b8:"+key+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(base, "out")
+	code, stdout, errs := runCLI(t, nil, "package", "-o", out, "--encrypt", "cbcs", "--key-file", keyFile,
+		"--drm", "widevine,playready,fairplay,clearkey", good)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	mpd, _ := os.ReadFile(filepath.Join(out, "manifest.mpd"))
+	media, _ := os.ReadFile(filepath.Join(out, "video-360p", "playlist.m3u8"))
+	for _, want := range []string{`value="cbcs"`, `cenc:default_KID="a7e61c37-3e21-9033-c210-91fa607bf3b8"`,
+		"urn:uuid:edef8ba9-79d6-4ace-a3c8-27dcd51d21ed", "urn:uuid:9a04f079-9840-4286-ab92-e65be0885f95", "urn:uuid:1077efec-c0b2-4d02-ace3-3c1e52e2fb4b"} {
+		if !strings.Contains(string(mpd), want) {
+			t.Errorf("MPD lacks %s", want)
+		}
+	}
+	for _, want := range []string{"METHOD=SAMPLE-AES", `URI="skd://a7e61c373e219033c21091fa607bf3b8"`, `KEYFORMAT="com.apple.streamingkeydelivery"`} {
+		if !strings.Contains(string(media), want) {
+			t.Errorf("playlist lacks %s", want)
+		}
+	}
+	var all []byte
+	filepath.Walk(out, func(p string, info os.FileInfo, err error) error {
+		if err == nil && !info.IsDir() {
+			b, _ := os.ReadFile(p)
+			all = append(all, b...)
+		}
+		return nil
+	})
+	k, _ := hex.DecodeString(key)
+	for _, leak := range [][]byte{[]byte(key), []byte(strings.ToUpper(key)), k} {
+		if bytes.Contains(all, leak) || strings.Contains(stdout+errs, string(leak)) {
+			t.Errorf("the key appears in the output")
 		}
 	}
 }
