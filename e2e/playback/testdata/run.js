@@ -1,0 +1,70 @@
+// run.js plays the cases of a JSON plan in headless Chromium, several pages
+// at a time, and prints one JSON result per case (a line each) on stdout.
+// playback_test.go writes the plan, serves the page and the media, and
+// judges the results; this script only measures.
+//
+//   node run.js PLAN.json
+//   plan: {base, chromium, parallel, cases: [{name, page, want, timeout}]}
+//     page    the page URL below base (page.html?c=...)
+//     want    seconds of currentTime after which the case has played enough
+//     timeout seconds after which a case that has not got there is stopped
+//   result: {name, t, frames, dropped, errors, heights, switchedAt, switchTo,
+//            videoHeight, png (base64 screenshot of the video), ms}
+'use strict';
+const fs = require('fs');
+const { chromium } = require('playwright-core');
+
+const plan = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
+
+async function play(browser, c) {
+  const started = Date.now();
+  const context = await browser.newContext({ viewport: { width: 640, height: 360 } });
+  const page = await context.newPage();
+  const console_ = [];
+  page.on('pageerror', e => console_.push('pageerror ' + e.message));
+  let r = { t: 0, frames: 0, errors: [] };
+  try {
+    await page.goto(plan.base + c.page);
+    const deadline = started + c.timeout * 1000;
+    for (;;) {
+      await page.waitForTimeout(200);
+      r = await page.evaluate(() => {
+        const v = document.getElementById('v');
+        const q = v.getVideoPlaybackQuality();
+        return Object.assign({}, window.state, {
+          t: v.currentTime, frames: q.totalVideoFrames, dropped: q.droppedVideoFrames,
+          videoHeight: v.videoHeight, paused: v.paused, readyState: v.readyState,
+        });
+      });
+      const switched = !c.switchAt || (r.switchedAt !== null && r.videoHeight === r.switchTo);
+      if ((r.t >= c.want && switched) || r.errors.length || Date.now() > deadline) break;
+    }
+    r.png = (await page.locator('#v').screenshot({ timeout: 5000 })).toString('base64');
+  } catch (e) {
+    r.errors = (r.errors || []).concat('runner: ' + e.message.split('\n')[0]);
+  }
+  r.errors = (r.errors || []).concat(console_);
+  r.name = c.name;
+  r.ms = Date.now() - started;
+  await context.close();
+  return r;
+}
+
+(async () => {
+  const browser = await chromium.launch({
+    executablePath: plan.chromium,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--autoplay-policy=no-user-gesture-required', '--disable-background-timer-throttling',
+      '--disable-renderer-backgrounding', '--disable-backgrounding-occluded-windows'],
+  });
+  const queue = plan.cases.slice();
+  const worker = async () => {
+    for (let c = queue.shift(); c; c = queue.shift()) {
+      const r = await play(browser, c);
+      process.stdout.write(JSON.stringify(r) + '\n');
+    }
+  };
+  await Promise.all(Array.from({ length: plan.parallel }, worker));
+  await browser.close();
+})().catch(e => { console.error(e); process.exit(1); });
