@@ -58,6 +58,23 @@ func (e *Encryption) keyFor(tr *track) (cenc.KeySpec, error) {
 	return cenc.KeySpec{}, fmt.Errorf("no key for track %s: give --key KID:KEY, or %s=KID:KEY", tr.id, tr.id)
 }
 
+// CheckKeyTracks reports an error when two keys name the same track (or
+// both serve every track): which one would encrypt it is then a guess.
+func CheckKeyTracks(keys []cenc.KeySpec) error {
+	seen := map[string]bool{}
+	for _, k := range keys {
+		name := strings.ToLower(k.Track)
+		if seen[name] {
+			if name == "" {
+				return errors.New("several keys without a track: give one key for every track, or one per track with TRACK=KID:KEY")
+			}
+			return fmt.Errorf("several keys for track %s", k.Track)
+		}
+		seen[name] = true
+	}
+	return nil
+}
+
 // check reports option errors before anything is written.
 func (e *Encryption) check(tracks []*track) error {
 	if e.Scheme != cenc.CBCS && e.Scheme != cenc.CENC {
@@ -65,6 +82,9 @@ func (e *Encryption) check(tracks []*track) error {
 	}
 	if len(e.Keys) == 0 {
 		return errors.New("encryption needs a key (--key KID:KEY or --key-file)")
+	}
+	if err := CheckKeyTracks(e.Keys); err != nil {
+		return err
 	}
 	for _, k := range e.Keys {
 		if k.Track == "" {

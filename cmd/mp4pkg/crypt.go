@@ -34,7 +34,7 @@ func (o *fileCryptOptions) flags(cmd *cobra.Command) {
 
 func newEncryptCmd() *cobra.Command {
 	o := &fileCryptOptions{}
-	c := &cryptFlags{}
+	c := &cryptFlags{schemeFlag: "--scheme"}
 	cmd := &cobra.Command{
 		Use:   "encrypt --scheme cbcs|cenc --key KID:KEY [--iv HEX] [--drm LIST] IN OUT",
 		Short: "Encrypt an MP4 file (Common Encryption, cbcs or cenc)",
@@ -109,6 +109,9 @@ func runFileCrypt(cmd *cobra.Command, o *fileCryptOptions, inName, outName strin
 	if o.initOut != "" && o.init == "" {
 		return usagef("--init-out needs --init")
 	}
+	if o.initOut != "" && sameFile(o.initOut, outName) {
+		return usagef("--init-out and OUT are the same file")
+	}
 	if o.fragment <= 0 {
 		return usagef("--fragment-duration must be positive")
 	}
@@ -135,19 +138,18 @@ func runFileCrypt(cmd *cobra.Command, o *fileCryptOptions, inName, outName strin
 			a.abort()
 		}
 	}()
-	var w io.Writer
+	// OUT "-" is written to a temporary file too and copied to standard
+	// output once complete: a failure leaves nothing there either.
+	target := outName
 	if outName == "-" {
-		bw := bufio.NewWriterSize(cmd.OutOrStdout(), 1<<20)
-		defer bw.Flush()
-		w = bw
-	} else {
-		a, err := createAtomic(outName)
-		if err != nil {
-			return err
-		}
-		outs = append(outs, a)
-		w = a.w
+		target = filepath.Join(os.TempDir(), "mp4pkg-out")
 	}
+	a, err := createAtomic(target)
+	if err != nil {
+		return err
+	}
+	outs = append(outs, a)
+	w := a.w
 	if o.initOut != "" {
 		a, err := createAtomic(o.initOut)
 		if err != nil {
@@ -160,6 +162,19 @@ func runFileCrypt(cmd *cobra.Command, o *fileCryptOptions, inName, outName strin
 	}
 	if err := fn(ctx, w, in, fo); err != nil {
 		return err
+	}
+	if outName == "-" {
+		if err := a.w.Flush(); err != nil {
+			return err
+		}
+		if _, err := a.f.Seek(0, io.SeekStart); err != nil {
+			return err
+		}
+		if _, err := io.Copy(cmd.OutOrStdout(), a.f); err != nil {
+			return err
+		}
+		outs = outs[1:] // the temporary file goes with abort
+		defer a.abort()
 	}
 	for _, a := range outs {
 		if err := a.commit(); err != nil {
@@ -214,6 +229,16 @@ func openCryptInput(name, init string) (*cmaf.Input, error) {
 		}
 		return nil
 	})), nil
+}
+
+// sameFile reports whether two output names are one file.
+func sameFile(a, b string) bool {
+	if a == "-" || b == "-" {
+		return a == b
+	}
+	x, err1 := filepath.Abs(a)
+	y, err2 := filepath.Abs(b)
+	return err1 == nil && err2 == nil && x == y
 }
 
 type closerFunc func() error

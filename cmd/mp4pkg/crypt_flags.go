@@ -9,7 +9,10 @@ import (
 
 // cryptFlags are the encryption flags of package and encrypt.
 type cryptFlags struct {
-	scheme  string
+	// schemeFlag is the name of the scheme flag: --encrypt (package) or
+	// --scheme (encrypt).
+	schemeFlag string
+	scheme     string
 	keys    []string
 	keyFile string
 	iv      string
@@ -55,9 +58,9 @@ func (c *cryptFlags) encryption() (*cmaf.Encryption, error) {
 	switch c.scheme {
 	case "cbcs", "cenc":
 	case "":
-		return nil, usagef("--key, --key-file, --iv and --drm need --encrypt cbcs|cenc")
+		return nil, usagef("--key, --key-file, --iv and --drm need %s cbcs|cenc", c.schemeFlag)
 	default:
-		return nil, usagef("--encrypt must be cbcs or cenc, not %q", c.scheme)
+		return nil, usagef("%s must be cbcs or cenc, not %q", c.schemeFlag, c.scheme)
 	}
 	e := &cmaf.Encryption{Scheme: cenc.Scheme(c.scheme)}
 	var err error
@@ -65,7 +68,10 @@ func (c *cryptFlags) encryption() (*cmaf.Encryption, error) {
 		return nil, err
 	}
 	if len(e.Keys) == 0 {
-		return nil, usagef("--encrypt needs --key KID:KEY or --key-file FILE")
+		return nil, usagef("%s needs --key KID:KEY or --key-file FILE", c.schemeFlag)
+	}
+	if err := cmaf.CheckKeyTracks(e.Keys); err != nil {
+		return nil, usagef("%v", err)
 	}
 	if c.iv != "" {
 		if e.IV, err = cenc.ParseIV(c.iv); err != nil {

@@ -31,7 +31,7 @@ type packageOptions struct {
 }
 
 func newPackageCmd() *cobra.Command {
-	o := &packageOptions{}
+	o := &packageOptions{crypt: cryptFlags{schemeFlag: "--encrypt"}}
 	cmd := &cobra.Command{
 		Use:   "package [flags] INPUT...",
 		Short: "Package MP4 files as CMAF with DASH and HLS manifests",
