@@ -13,10 +13,10 @@ type cryptFlags struct {
 	// --scheme (encrypt).
 	schemeFlag string
 	scheme     string
-	keys    []string
-	keyFile string
-	iv      string
-	drm     string
+	keys       []string
+	keyFile    string
+	iv         string
+	drm        string
 }
 
 // any reports whether any encryption flag was given.
