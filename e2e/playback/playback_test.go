@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -32,6 +33,7 @@ const (
 	wantSeconds = 5.0  // currentTime must pass this
 	minSpread   = 10.0 // luma spread (1st to 99th percentile) of the screenshot
 	switchAt    = 2.0  // renditions: force the switch once currentTime passes this
+	afterSwitch = 1.0  // and play on this long at the new height
 	caseTimeout = 25   // seconds a page may take to get there
 )
 
@@ -101,6 +103,8 @@ func (r *result) verdict(c playCase) (bool, string) {
 		return false, fmt.Sprintf("flat screenshot (luma spread %.0f)", r.spread)
 	case c.Variant == "switch" && (r.SwitchedAt == nil || r.VideoHeight != r.SwitchTo):
 		return false, fmt.Sprintf("no switch: heights %v, asked for %d", r.Heights, r.SwitchTo)
+	case c.Variant == "switch" && r.T < r.Heights[len(r.Heights)-1][0]+afterSwitch:
+		return false, fmt.Sprintf("stopped %.2f s after the switch", r.T-r.Heights[len(r.Heights)-1][0])
 	}
 	return true, ""
 }
@@ -379,9 +383,12 @@ func TestPlayback(t *testing.T) {
 	t.Logf("made the inputs and packaged %d cases in %v", len(cases), time.Since(start).Round(time.Millisecond))
 	srv := serve(t, root, modules)
 
-	parallel := 6
+	parallel := 6 // pages at a time: about 3 minutes on 2 CPUs
 	if runtime.NumCPU() > 4 {
 		parallel = 10
+	}
+	if n, err := strconv.Atoi(os.Getenv("MP4PKG_PLAYBACK_PAGES")); err == nil && n > 0 {
+		parallel = n
 	}
 	type planCase struct {
 		Name     string  `json:"name"`
@@ -391,11 +398,12 @@ func TestPlayback(t *testing.T) {
 		SwitchAt float64 `json:"switchAt,omitempty"`
 	}
 	plan := struct {
-		Base     string     `json:"base"`
-		Chromium string     `json:"chromium"`
-		Parallel int        `json:"parallel"`
-		Cases    []planCase `json:"cases"`
-	}{Base: srv.URL, Chromium: chromium, Parallel: parallel}
+		Base        string     `json:"base"`
+		Chromium    string     `json:"chromium"`
+		Parallel    int        `json:"parallel"`
+		AfterSwitch float64    `json:"afterSwitch"`
+		Cases       []planCase `json:"cases"`
+	}{Base: srv.URL, Chromium: chromium, Parallel: parallel, AfterSwitch: afterSwitch}
 	byName := map[string]playCase{}
 	for _, c := range cases {
 		pc := planCase{Name: c.name(), Page: pageURL(c), Want: wantSeconds, Timeout: caseTimeout}
@@ -472,7 +480,7 @@ func TestPlayback(t *testing.T) {
 				cells[name] = "PLAYED (must fail)"
 				t.Errorf("negative control played: %s", detail)
 			case c.negative:
-				cells[name] = "fails as it must: " + why
+				cells[name] = "fails: " + strings.TrimPrefix(why, "video error 3 PipelineStatus::")
 				t.Logf("fails as it must: %s (%s)", why, detail)
 			case na != "" && ok:
 				cells[name] = "pass"
@@ -526,6 +534,9 @@ func resultTable(cases []playCase, cells map[string]string) string {
 			cell, ok := cells[d.name()]
 			if !ok {
 				cell = "—"
+			}
+			if r := []rune(cell); len(r) > 72 {
+				cell = string(r[:72]) + "…"
 			}
 			fmt.Fprintf(&b, " %s |", strings.ReplaceAll(cell, "|", "/"))
 		}

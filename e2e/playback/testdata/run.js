@@ -4,10 +4,12 @@
 // judges the results; this script only measures.
 //
 //   node run.js PLAN.json
-//   plan: {base, chromium, parallel, cases: [{name, page, want, timeout}]}
+//   plan: {base, chromium, parallel, afterSwitch, cases: [{name, page, want, timeout, switchAt}]}
 //     page    the page URL below base (page.html?c=...)
 //     want    seconds of currentTime after which the case has played enough
 //     timeout seconds after which a case that has not got there is stopped
+//     switchAt (renditions) the page switches video rendition at this time; the
+//             case goes on until afterSwitch seconds have played at the new height
 //   result: {name, t, frames, dropped, errors, heights, switchedAt, switchTo,
 //            videoHeight, png (base64 screenshot of the video), ms}
 'use strict';
@@ -36,10 +38,16 @@ async function play(browser, c) {
           videoHeight: v.videoHeight, paused: v.paused, readyState: v.readyState,
         });
       });
-      const switched = !c.switchAt || (r.switchedAt !== null && r.videoHeight === r.switchTo);
+      // A switch case plays on for a second after the new height shows.
+      const last = r.heights.length ? r.heights[r.heights.length - 1][0] : 0;
+      const switched = !c.switchAt ||
+        (r.switchedAt !== null && r.videoHeight === r.switchTo && r.t >= last + plan.afterSwitch);
       if ((r.t >= c.want && switched) || r.errors.length || Date.now() > deadline) break;
     }
-    r.png = (await page.locator('#v').screenshot({ timeout: 5000 })).toString('base64');
+    // The video fills the viewport. A page screenshot (not a canvas copy,
+    // which is black for encrypted video) has no element-stability wait,
+    // which a playing video can hold up on a busy machine.
+    r.png = (await page.screenshot({ timeout: 20000 })).toString('base64');
   } catch (e) {
     r.errors = (r.errors || []).concat('runner: ' + e.message.split('\n')[0]);
   }
