@@ -340,27 +340,31 @@ func TestDecryptShakaEncrypted(t *testing.T) {
 				check("single file", dec)
 
 				// Init + segments, each segment decrypted alone.
-				segDir := filepath.Join(tmp, "segs")
-				if err := os.Mkdir(segDir, 0o755); err != nil {
-					t.Fatal(err)
-				}
-				init := filepath.Join(segDir, "init.mp4")
-				runShaka(t, shaka, append([]string{fmt.Sprintf("in=%s,stream=%s,init_segment=%s,segment_template=%s", in, s.stream, init, filepath.Join(segDir, "seg-$Number$.m4s")),
-					"--clear_lead", "0", "--segment_duration", "2"}, keys...)...)
-				parts := []string{filepath.Join(tmp, "dec-init.mp4")}
-				for n := 1; ; n++ {
-					seg := filepath.Join(segDir, fmt.Sprintf("seg-%d.m4s", n))
-					if _, err := os.Stat(seg); err != nil {
-						if n < 2 {
-							t.Fatalf("Shaka wrote no segment")
-						}
-						break
+				segmented := func(name, dir string, clearLead ...string) {
+					t.Helper()
+					segDir := filepath.Join(tmp, dir) // no comma: Shaka's descriptors are comma-separated
+					if err := os.Mkdir(segDir, 0o755); err != nil {
+						t.Fatal(err)
 					}
-					out := filepath.Join(tmp, fmt.Sprintf("dec-%d.m4s", n))
-					cryptCLI(t, "decrypt", "--key", keyArg, "--init", init, "--init-out", parts[0], seg, out)
-					parts = append(parts, out)
+					init := filepath.Join(segDir, "init.mp4")
+					runShaka(t, shaka, append(append([]string{fmt.Sprintf("in=%s,stream=%s,init_segment=%s,segment_template=%s", in, s.stream, init, filepath.Join(segDir, "seg-$Number$.m4s")),
+						"--segment_duration", "2"}, clearLead...), keys...)...)
+					parts := []string{filepath.Join(segDir, "dec-init.mp4")}
+					for n := 1; ; n++ {
+						seg := filepath.Join(segDir, fmt.Sprintf("seg-%d.m4s", n))
+						if _, err := os.Stat(seg); err != nil {
+							if n < 2 {
+								t.Fatalf("Shaka wrote no segment")
+							}
+							break
+						}
+						out := filepath.Join(segDir, fmt.Sprintf("dec-%d.m4s", n))
+						cryptCLI(t, "decrypt", "--key", keyArg, "--init", init, "--init-out", parts[0], seg, out)
+						parts = append(parts, out)
+					}
+					check(name, parts...)
 				}
-				check("init + segments", parts...)
+				segmented("init + segments", "segs", "--clear_lead", "0")
 
 				// Shaka's default clear lead: clear samples under a second
 				// sample entry, then encrypted ones.
@@ -372,6 +376,7 @@ func TestDecryptShakaEncrypted(t *testing.T) {
 				decLead := filepath.Join(tmp, "dec-lead.mp4")
 				cryptCLI(t, "decrypt", "--key", keyArg, lead, decLead)
 				check("default clear lead", decLead)
+				segmented("init + segments, default clear lead", "segs-lead")
 			})
 		}
 	}
@@ -886,38 +891,74 @@ func writeBrokenNAL(t testing.TB, in, out string) string {
 	return out
 }
 
-// TestCryptKnownIssues pins bugs found in the encrypt and decrypt
-// commands; each skips with its description unless MP4PKG_KNOWN_BUGS is
-// set.
-func TestCryptKnownIssues(t *testing.T) {
+// TestCryptRegressions pins bugs found in the encrypt and decrypt commands
+// (fixed in 425865f).
+func TestCryptRegressions(t *testing.T) {
 	clear := filepath.Join(testmedia.RepoRoot(), "testdata", "avc_aac.mp4")
-	known := func(t *testing.T, why string) {
-		if os.Getenv("MP4PKG_KNOWN_BUGS") == "" {
-			t.Skip("known bug (set MP4PKG_KNOWN_BUGS=1 to run): " + why)
-		}
-	}
-	t.Run("stdout_after_failure", func(t *testing.T) {
-		known(t, "runFileCrypt defers bw.Flush() for OUT \"-\" and flushes it after fn fails: a failed encrypt writes the fragments made so far to stdout")
+	// OUT "-" used to get the fragments made before a failure.
+	t.Run("nothing_on_stdout_after_a_failure", func(t *testing.T) {
 		broken := writeBrokenNAL(t, clear, filepath.Join(t.TempDir(), "broken.mp4"))
 		code, stdout, errs := runCLI(t, nil, "encrypt", "--scheme", "cbcs", "--key", keyArg, broken, "-")
 		if code != 1 || len(stdout) != 0 {
 			t.Errorf("exit %d with %d bytes on stdout (%q), want exit 1 and nothing on stdout", code, len(stdout), errs)
 		}
 	})
-	t.Run("scheme_flag_named_encrypt", func(t *testing.T) {
-		known(t, "cryptFlags.encryption (shared with package) names --encrypt in the messages of mp4pkg encrypt, whose flag is --scheme")
+	// encrypt's messages used to name package's --encrypt.
+	t.Run("encrypt_names_scheme", func(t *testing.T) {
 		for _, args := range [][]string{{"--scheme", "aes", "--key", keyArg}, {"--scheme", "cbcs"}} {
-			_, _, errs := runCLI(t, nil, append(append([]string{"encrypt"}, args...), clear, filepath.Join(t.TempDir(), "out.mp4"))...)
-			if strings.Contains(errs, "--encrypt") {
-				t.Errorf("%v: %q names --encrypt, a flag of package, not of encrypt", args, errs)
+			code, _, errs := runCLI(t, nil, append(append([]string{"encrypt"}, args...), clear, filepath.Join(t.TempDir(), "out.mp4"))...)
+			if code != 2 || strings.Contains(errs, "--encrypt") || !strings.Contains(errs, "--scheme") {
+				t.Errorf("%v: exit %d %q, want 2 and a message naming --scheme (not package's --encrypt)", args, code, errs)
 			}
 		}
 	})
-	t.Run("second_unlabelled_key_ignored", func(t *testing.T) {
-		known(t, "Encryption.keyFor takes the first key without a track for every track; further --key KID:KEY without TRACK= are silently unused")
+	// --init-out naming OUT used to leave OUT holding the init segment alone.
+	t.Run("init_out_is_out", func(t *testing.T) {
+		tmp := t.TempDir()
+		pkg := filepath.Join(tmp, "pkg")
+		cryptCLI(t, "package", "--quiet", "--segment-duration", "2s", "-o", pkg, clear)
+		same := filepath.Join(tmp, "same.mp4")
+		code, _, errs := runCLI(t, nil, "encrypt", "--scheme", "cbcs", "--key", keyArg, "--init", filepath.Join(pkg, "audio", "init.mp4"), "--init-out", same,
+			filepath.Join(pkg, "audio", "seg-00001.m4s"), same)
+		if _, err := os.Stat(same); code != 2 || err == nil {
+			t.Errorf("--init-out equal to OUT: exit %d (%q), OUT exists: %v; want exit 2 and no OUT", code, errs, err == nil)
+		}
+	})
+	// A second --key without a track used to be silently unused.
+	t.Run("two_keys_without_a_track", func(t *testing.T) {
 		code, _, errs := runCLI(t, nil, "encrypt", "--scheme", "cbcs", "--key", keyArg, "--key", keyArg2, clear, filepath.Join(t.TempDir(), "out.mp4"))
+		if code != 2 || strings.Contains(errs, cryptKey) || strings.Contains(errs, keyArg2[33:]) {
+			t.Errorf("two --key without a track: exit %d (%q), want 2 without the keys", code, errs)
+		}
+	})
+}
+
+// TestCryptKnownIssues pins open bugs; each skips with its description
+// unless MP4PKG_KNOWN_BUGS is set.
+func TestCryptKnownIssues(t *testing.T) {
+	known := func(t *testing.T, why string) {
+		if os.Getenv("MP4PKG_KNOWN_BUGS") == "" {
+			t.Skip("known bug (set MP4PKG_KNOWN_BUGS=1 to run): " + why)
+		}
+	}
+	t.Run("decrypt_two_keys_for_one_KID", func(t *testing.T) {
+		known(t, "decrypt takes two different --key values for one KID and uses the first (cmaf.keyByKID)")
+		tmp := t.TempDir()
+		enc := filepath.Join(tmp, "enc.mp4")
+		cryptCLI(t, "encrypt", "--scheme", "cbcs", "--key", keyArg, filepath.Join(testmedia.RepoRoot(), "testdata", "avc_aac.mp4"), enc)
+		other := cryptKID + ":" + strings.Repeat("0", 32)
+		code, _, errs := runCLI(t, nil, "decrypt", "--key", other, "--key", keyArg, enc, filepath.Join(tmp, "out.mp4"))
 		if code != 2 {
-			t.Errorf("two --key without a track: exit %d (%q), want 2 (which key serves which track?)", code, errs)
+			t.Errorf("two keys for KID %s: exit %d (%q), want 2", cryptKID, code, errs)
+		}
+	})
+	t.Run("encrypt_two_keys_for_one_KID", func(t *testing.T) {
+		known(t, "encrypt takes video=KID:KEY1 and audio=KID:KEY2 (one KID, two keys: Encryption.check compares tracks, not KIDs) and writes a file no player can decrypt whole, since a KID gets one key")
+		other := "audio=" + cryptKID + ":" + strings.Repeat("0", 32)
+		code, _, errs := runCLI(t, nil, "encrypt", "--scheme", "cbcs", "--key", "video="+keyArg, "--key", other,
+			filepath.Join(testmedia.RepoRoot(), "testdata", "avc_aac.mp4"), filepath.Join(t.TempDir(), "out.mp4"))
+		if code != 2 {
+			t.Errorf("one KID with two keys: exit %d (%q), want 2", code, errs)
 		}
 	})
 }
