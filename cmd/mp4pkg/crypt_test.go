@@ -952,6 +952,24 @@ func TestCryptKnownIssues(t *testing.T) {
 			t.Errorf("two keys for KID %s: exit %d (%q), want 2", cryptKID, code, errs)
 		}
 	})
+	t.Run("sample_entry_error_offset", func(t *testing.T) {
+		known(t, "cenc.ReadProtection gets a Track without its File and builds its place from the path alone: errors in sinf/schm/tenc say \"at 0x0\" (the ftyp) instead of the box's offset")
+		tmp := t.TempDir()
+		enc := filepath.Join(tmp, "enc.mp4")
+		cryptCLI(t, "encrypt", "--scheme", "cenc", "--key", keyArg, filepath.Join(testmedia.RepoRoot(), "testdata", "avc_aac.mp4"), enc)
+		data := readBytes(t, enc)
+		schm := findBoxes(data, "moov/trak/mdia/minf/stbl/stsd")
+		at := bytes.Index(data[schm[0].off:], []byte("schm")) + schm[0].off
+		copy(data[at+8:], "cens")
+		bad := filepath.Join(tmp, "cens.mp4")
+		if err := os.WriteFile(bad, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, _, errs := runCLI(t, nil, "decrypt", "--key", keyArg, bad, filepath.Join(tmp, "out.mp4"))
+		if want := fmt.Sprintf("at %#x", at-4); code != 1 || !strings.Contains(errs, want) {
+			t.Errorf("exit %d %q, want 1 and the schm box's offset (%s)", code, errs, want)
+		}
+	})
 	t.Run("encrypt_two_keys_for_one_KID", func(t *testing.T) {
 		known(t, "encrypt takes video=KID:KEY1 and audio=KID:KEY2 (one KID, two keys: Encryption.check compares tracks, not KIDs) and writes a file no player can decrypt whole, since a KID gets one key")
 		other := "audio=" + cryptKID + ":" + strings.Repeat("0", 32)
