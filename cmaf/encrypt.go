@@ -59,8 +59,13 @@ func (e *Encryption) keyFor(tr *track) (cenc.KeySpec, error) {
 }
 
 // CheckKeyTracks reports an error when two keys name the same track (or
-// both serve every track): which one would encrypt it is then a guess.
+// both serve every track: which one would encrypt it is then a guess), or
+// when one KID is given two different keys (a player holds one key per
+// KID).
 func CheckKeyTracks(keys []cenc.KeySpec) error {
+	if err := CheckKIDs(keys); err != nil {
+		return err
+	}
 	seen := map[string]bool{}
 	for _, k := range keys {
 		name := strings.ToLower(k.Track)
@@ -71,6 +76,18 @@ func CheckKeyTracks(keys []cenc.KeySpec) error {
 			return fmt.Errorf("several keys for track %s", k.Track)
 		}
 		seen[name] = true
+	}
+	return nil
+}
+
+// CheckKIDs reports an error when one KID is given two different keys.
+func CheckKIDs(keys []cenc.KeySpec) error {
+	byKID := map[cenc.KeyID]cenc.Key{}
+	for _, k := range keys {
+		if prev, ok := byKID[k.KID]; ok && prev != k.Key {
+			return fmt.Errorf("KID %s is given two different keys", k.KID.Hex())
+		}
+		byKID[k.KID] = k.Key
 	}
 	return nil
 }

@@ -81,7 +81,16 @@ func DecryptFile(ctx context.Context, w io.Writer, in *Input, keys []cenc.KeySpe
 		infos  []cenc.SampleInfo
 	}
 	decs := make([]*dec, len(tracks))
+	if err := CheckKIDs(keys); err != nil {
+		return err
+	}
 	for n, tr := range tracks {
+		// Read with the file at hand first, so that an error in the
+		// sample entry names the box's real offset.
+		infos, err := cenc.ReadSampleInfos(in.File, tr.t, nil)
+		if err != nil {
+			return fmt.Errorf("%s track %d: %w", in.Name, tr.t.ID, err)
+		}
 		p, err := cenc.ReadProtection(tr.t)
 		if err != nil {
 			return fmt.Errorf("%s track %d: %w", in.Name, tr.t.ID, err)
@@ -94,10 +103,6 @@ func DecryptFile(ctx context.Context, w io.Writer, in *Input, keys []cenc.KeySpe
 			return fmt.Errorf("%s track %d is encrypted with KID %s: no --key has that KID", in.Name, tr.t.ID, p.KID.Hex())
 		}
 		c, err := cenc.NewCipher(p.Scheme, key, p.Crypt, p.Skip)
-		if err != nil {
-			return fmt.Errorf("%s track %d: %w", in.Name, tr.t.ID, err)
-		}
-		infos, err := cenc.ReadSampleInfos(in.File, tr.t, p)
 		if err != nil {
 			return fmt.Errorf("%s track %d: %w", in.Name, tr.t.ID, err)
 		}

@@ -89,6 +89,9 @@ func newDecryptCmd() *cobra.Command {
 			if len(keys) == 0 {
 				return usagef("decrypt needs --key KID:KEY or --key-file FILE")
 			}
+			if err := cmaf.CheckKIDs(keys); err != nil {
+				return usagef("%v", err)
+			}
 			return runFileCrypt(cmd, o, args[0], args[1], func(ctx context.Context, w io.Writer, in *cmaf.Input, fo cmaf.FileOptions) error {
 				return cmaf.DecryptFile(ctx, w, in, keys, fo)
 			})

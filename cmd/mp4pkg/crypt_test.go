@@ -933,16 +933,11 @@ func TestCryptRegressions(t *testing.T) {
 	})
 }
 
-// TestCryptKnownIssues pins open bugs; each skips with its description
-// unless MP4PKG_KNOWN_BUGS is set.
-func TestCryptKnownIssues(t *testing.T) {
-	known := func(t *testing.T, why string) {
-		if os.Getenv("MP4PKG_KNOWN_BUGS") == "" {
-			t.Skip("known bug (set MP4PKG_KNOWN_BUGS=1 to run): " + why)
-		}
-	}
+// TestCryptFixedIssues pins bugs found by these tests and fixed since:
+// one KID given two keys (decrypt and encrypt refuse it), and errors in a
+// sample entry naming the box's real offset.
+func TestCryptFixedIssues(t *testing.T) {
 	t.Run("decrypt_two_keys_for_one_KID", func(t *testing.T) {
-		known(t, "decrypt takes two different --key values for one KID and uses the first (cmaf.keyByKID)")
 		tmp := t.TempDir()
 		enc := filepath.Join(tmp, "enc.mp4")
 		cryptCLI(t, "encrypt", "--scheme", "cbcs", "--key", keyArg, filepath.Join(testmedia.RepoRoot(), "testdata", "avc_aac.mp4"), enc)
@@ -953,7 +948,6 @@ func TestCryptKnownIssues(t *testing.T) {
 		}
 	})
 	t.Run("sample_entry_error_offset", func(t *testing.T) {
-		known(t, "cenc.ReadProtection gets a Track without its File and builds its place from the path alone: errors in sinf/schm/tenc say \"at 0x0\" (the ftyp) instead of the box's offset")
 		tmp := t.TempDir()
 		enc := filepath.Join(tmp, "enc.mp4")
 		cryptCLI(t, "encrypt", "--scheme", "cenc", "--key", keyArg, filepath.Join(testmedia.RepoRoot(), "testdata", "avc_aac.mp4"), enc)
@@ -971,7 +965,6 @@ func TestCryptKnownIssues(t *testing.T) {
 		}
 	})
 	t.Run("encrypt_two_keys_for_one_KID", func(t *testing.T) {
-		known(t, "encrypt takes video=KID:KEY1 and audio=KID:KEY2 (one KID, two keys: Encryption.check compares tracks, not KIDs) and writes a file no player can decrypt whole, since a KID gets one key")
 		other := "audio=" + cryptKID + ":" + strings.Repeat("0", 32)
 		code, _, errs := runCLI(t, nil, "encrypt", "--scheme", "cbcs", "--key", "video="+keyArg, "--key", other,
 			filepath.Join(testmedia.RepoRoot(), "testdata", "avc_aac.mp4"), filepath.Join(t.TempDir(), "out.mp4"))
