@@ -44,7 +44,14 @@ const (
 //   - with a Widevine pssh, KEYFORMAT "urn:uuid:edef8ba9-…" and the pssh
 //     box as a data: URI (Shaka Player, ExoPlayer).
 //
-// Players take the lines whose KEYFORMAT they support and skip the rest.
+// Players take the lines whose KEYFORMAT they support and skip the rest,
+// with two exceptions that e2e/playback measures: hls.js 1.7.4 takes an
+// identity line over every other and cannot decrypt fMP4 SAMPLE-AES with it,
+// and Shaka Player 5.2.12 reads no org.w3.clearkey line (a ClearKey-only
+// playlist stops with error 4026). A ClearKey KeyURI thus breaks hls.js;
+// output meant for both signals ClearKey and Widevine (the Widevine line
+// gets Shaka Player going, and its drm.clearKeys setting then takes over).
+//
 // An encrypted representation that gets no line is an error, as is the cens
 // or cbc1 scheme, which HLS cannot signal.
 func WriteMedia(w io.Writer, r *manifest.Representation, layout string) error {
