@@ -2,6 +2,8 @@ package playback
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"os/exec"
@@ -104,6 +106,9 @@ type pkgOptions struct {
 	layout string     // manifest.LayoutSegments or LayoutSingleFile
 	scheme string     // "", "cbcs" or "cenc"
 	drm    []cenc.DRM // nil: cmaf's default (clearkey)
+	// identityKey adds the key itself as the HLS key URI (an identity
+	// EXT-X-KEY with a data: URI), which only the library can ask for.
+	identityKey bool
 }
 
 // packageTo packages inputs into dir with the mp4pkg library, as
@@ -134,6 +139,12 @@ func packageTo(dir string, inputs []string, o pkgOptions) error {
 	res, err := cmaf.Package(context.Background(), out, ins, opts)
 	if err != nil {
 		return err
+	}
+	if o.identityKey {
+		key, _ := hex.DecodeString(keyHex)
+		for _, r := range res.Presentation.Representations {
+			r.Encryption.KeyURI = "data:text/plain;base64," + base64.StdEncoding.EncodeToString(key)
+		}
 	}
 	return cmaf.WriteManifests(out, res, true, true)
 }
