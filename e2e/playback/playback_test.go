@@ -92,7 +92,9 @@ type result struct {
 	VideoHeight int         `json:"videoHeight"`
 	PNG         string      `json:"png"`
 	MS          int         `json:"ms"`
-	spread      float64
+	// Probe is set on the one line that reports codec support instead.
+	Probe  map[string]codecSupport `json:"probe"`
+	spread float64
 }
 
 // verdict says whether r passes, and if not, why.
@@ -265,6 +267,9 @@ func serve(t *testing.T, root, modules string) *httptest.Server {
 			http.ServeFile(w, r, filepath.Join(modules, filepath.FromSlash(path)))
 		})
 	}
+	mux.HandleFunc("/blank.html", func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "<!doctype html><title>probe</title>")
+	})
 	mux.Handle("/media/", http.StripPrefix("/media/", http.FileServer(http.Dir(root))))
 	mux.HandleFunc("/license", func(w http.ResponseWriter, r *http.Request) {
 		var req struct {
@@ -422,8 +427,10 @@ func TestPlayback(t *testing.T) {
 		Chromium    string     `json:"chromium"`
 		Parallel    int        `json:"parallel"`
 		AfterSwitch float64    `json:"afterSwitch"`
+		Probe       string     `json:"probe"`
+		ProbeCodecs [][]string `json:"probeCodecs"`
 		Cases       []planCase `json:"cases"`
-	}{Base: srv.URL, Chromium: chromium, Parallel: parallel, AfterSwitch: afterSwitch}
+	}{Base: srv.URL, Chromium: chromium, Parallel: parallel, AfterSwitch: afterSwitch, Probe: "/blank.html", ProbeCodecs: probeCodecs}
 	byName := map[string]playCase{}
 	for _, c := range cases {
 		pc := planCase{Name: c.name(), Page: pageURL(c), Want: wantSeconds, Timeout: caseTimeout}
@@ -457,12 +464,17 @@ func TestPlayback(t *testing.T) {
 		t.Fatal(err)
 	}
 	results := map[string]*result{}
+	support := ""
 	sc := bufio.NewScanner(stdout)
 	sc.Buffer(make([]byte, 1<<20), 16<<20)
 	for sc.Scan() {
 		r := &result{}
 		if err := json.Unmarshal(sc.Bytes(), r); err != nil {
 			t.Errorf("run.js printed %q: %v", sc.Text(), err)
+			continue
+		}
+		if r.Probe != nil {
+			support = probeTable(r.Probe)
 			continue
 		}
 		if r.PNG != "" {
@@ -517,7 +529,7 @@ func TestPlayback(t *testing.T) {
 			}
 		})
 	}
-	table := resultTable(cases, cells)
+	table := resultTable(cases, cells) + "\n" + support
 	t.Logf("results:\n%s", table)
 	if p := os.Getenv("MP4PKG_PLAYBACK_TABLE"); p != "" {
 		if err := os.WriteFile(p, []byte(table), 0o644); err != nil {
@@ -564,6 +576,37 @@ func resultTable(cases []playCase, cells map[string]string) string {
 			fmt.Fprintf(&b, " %s |", strings.ReplaceAll(cell, "|", "/"))
 		}
 		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// probeCodecs are the codecs whose MSE and ClearKey support the suite
+// reports: those of the matrix, and HEVC, AC-3 and E-AC-3 that it leaves out.
+var probeCodecs = [][]string{
+	{"video", "avc1.64001e"}, {"video", "av01.0.00M.08"}, {"video", "vp09.00.11.08"},
+	{"video", "hvc1.2.4.L63.90"}, {"video", "hev1.1.6.L93.B0"},
+	{"audio", "mp4a.40.2"}, {"audio", "opus"}, {"audio", "flac"}, {"audio", "ac-3"}, {"audio", "ec-3"},
+}
+
+// codecSupport is what Chromium said about one codec.
+type codecSupport struct {
+	MSE      bool            `json:"mse"`
+	ClearKey map[string]bool `json:"clearkey"`
+}
+
+// probeTable gives the probe's answers as a Markdown table.
+func probeTable(p map[string]codecSupport) string {
+	yes := func(b bool) string {
+		if b {
+			return "yes"
+		}
+		return "no"
+	}
+	var b strings.Builder
+	b.WriteString("| codec | MSE | ClearKey cenc | ClearKey cbcs |\n| --- | --- | --- | --- |\n")
+	for _, c := range probeCodecs {
+		s := p[c[1]]
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", c[1], yes(s.MSE), yes(s.ClearKey["cenc"]), yes(s.ClearKey["cbcs"]))
 	}
 	return b.String()
 }

@@ -4,7 +4,10 @@
 // judges the results; this script only measures.
 //
 //   node run.js PLAN.json
-//   plan: {base, chromium, parallel, afterSwitch, cases: [{name, page, want, timeout, switchAt}]}
+//   plan: {base, chromium, parallel, afterSwitch, probe, probeCodecs,
+//          cases: [{name, page, want, timeout, switchAt}]}
+//     probe   a blank page on which to ask MSE and EME ClearKey about
+//             probeCodecs ([kind, codec] pairs); printed first, as {name: "", probe}
 //     page    the page URL below base (page.html?c=...)
 //     want    seconds of currentTime after which the case has played enough
 //     timeout seconds after which a case that has not got there is stopped
@@ -66,6 +69,27 @@ async function play(browser, c) {
       '--autoplay-policy=no-user-gesture-required', '--disable-background-timer-throttling',
       '--disable-renderer-backgrounding', '--disable-backgrounding-occluded-windows'],
   });
+  if (plan.probe) {
+    // What this Chromium's MSE and EME ClearKey accept, printed as one line.
+    const page = await browser.newPage();
+    await page.goto(plan.base + plan.probe);
+    const probe = await page.evaluate(async codecs => {
+      const out = {};
+      for (const [kind, codec] of codecs) {
+        const type = `${kind}/mp4; codecs="${codec}"`;
+        const eme = {};
+        for (const scheme of ['cenc', 'cbcs']) {
+          const caps = [{ contentType: type, encryptionScheme: scheme }];
+          const cfg = { initDataTypes: ['cenc'], [kind + 'Capabilities']: caps };
+          eme[scheme] = await navigator.requestMediaKeySystemAccess('org.w3.clearkey', [cfg]).then(() => true, () => false);
+        }
+        out[codec] = { mse: MediaSource.isTypeSupported(type), clearkey: eme };
+      }
+      return out;
+    }, plan.probeCodecs);
+    process.stdout.write(JSON.stringify({ name: '', probe }) + '\n');
+    await page.close();
+  }
   const queue = plan.cases.slice();
   const worker = async () => {
     for (let c = queue.shift(); c; c = queue.shift()) {
