@@ -3,7 +3,7 @@ package cenc
 import (
 	"crypto/aes"
 	"crypto/cipher"
-	"crypto/subtle"
+	"encoding/binary"
 	"errors"
 	"fmt"
 )
@@ -138,18 +138,26 @@ func (c *Cipher) protect(p []byte, enc bool) {
 	for off := 0; off < whole; off += period {
 		end := min(off+16*c.crypt, whole)
 		for b := off; b < end; b += 16 {
-			blk := p[b : b+16]
+			blk := p[b : b+16 : b+16]
 			if enc {
-				subtle.XORBytes(blk, blk, c.prev[:])
+				xor16(blk, &c.prev)
 				c.block.Encrypt(blk, blk)
 				copy(c.prev[:], blk)
 			} else {
 				var ct [16]byte
 				copy(ct[:], blk)
 				c.block.Decrypt(blk, blk)
-				subtle.XORBytes(blk, blk, c.prev[:])
+				xor16(blk, &c.prev)
 				c.prev = ct
 			}
 		}
 	}
+}
+
+// xor16 XORs the 16-byte block b with x in place (two 64-bit words: the
+// call to subtle.XORBytes cost more than the work, one block at a time).
+func xor16(b []byte, x *[16]byte) {
+	_ = b[15]
+	binary.LittleEndian.PutUint64(b, binary.LittleEndian.Uint64(b)^binary.LittleEndian.Uint64(x[:8]))
+	binary.LittleEndian.PutUint64(b[8:], binary.LittleEndian.Uint64(b[8:])^binary.LittleEndian.Uint64(x[8:]))
 }
