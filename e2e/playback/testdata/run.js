@@ -45,7 +45,7 @@ async function play(browser, c) {
       const last = r.heights.length ? r.heights[r.heights.length - 1][0] : 0;
       const switched = !c.switchAt ||
         (r.switchedAt !== null && r.videoHeight === r.switchTo && r.t >= last + plan.afterSwitch);
-      if ((r.t >= c.want && switched) || r.errors.length || Date.now() > deadline) break;
+      if ((r.t >= c.want && switched) || r.errors.length || console_.length || Date.now() > deadline) break;
     }
     // The video fills the viewport. A page screenshot (not a canvas copy,
     // which is black for encrypted video) has no element-stability wait,
