@@ -110,7 +110,7 @@ func (r *result) verdict(c playCase) (bool, string) {
 		return false, "no video frame decoded"
 	case r.spread <= minSpread:
 		return false, fmt.Sprintf("flat screenshot (luma spread %.0f)", r.spread)
-	case c.Variant == "switch" && (r.SwitchedAt == nil || r.VideoHeight != r.SwitchTo):
+	case c.Variant == "switch" && (r.SwitchedAt == nil || r.VideoHeight != r.SwitchTo || len(r.Heights) == 0):
 		return false, fmt.Sprintf("no switch: heights %v, asked for %d", r.Heights, r.SwitchTo)
 	case c.Variant == "switch" && r.T < r.Heights[len(r.Heights)-1][0]+afterSwitch:
 		return false, fmt.Sprintf("stopped %.2f s after the switch", r.T-r.Heights[len(r.Heights)-1][0])
@@ -153,7 +153,39 @@ func tools(t *testing.T) (chromium, node, ffmpeg, modules string) {
 	if len(missing) > 0 {
 		t.Skipf("playback suite skipped; missing: %s. .ci/run installs them all.", strings.Join(missing, "; "))
 	}
+	checkPins(t, modules)
 	return chromium, node, ffmpeg, modules
+}
+
+// checkPins stops the suite when the installed npm packages are not the
+// versions testdata/package.json pins: results hold for those versions.
+func checkPins(t *testing.T, modules string) {
+	t.Helper()
+	version := func(path string) (map[string]string, string) {
+		var pkg struct {
+			Version      string            `json:"version"`
+			Dependencies map[string]string `json:"dependencies"`
+		}
+		b, err := os.ReadFile(path)
+		if err == nil {
+			err = json.Unmarshal(b, &pkg)
+		}
+		if err != nil {
+			t.Fatalf("reading %s: %v", path, err)
+		}
+		return pkg.Dependencies, pkg.Version
+	}
+	pins, _ := version(filepath.Join("testdata", "package.json"))
+	var got []string
+	for name, want := range pins {
+		_, v := version(filepath.Join(modules, name, "package.json"))
+		if v != want {
+			t.Fatalf("npm package %s is %s, not the pinned %s: run npm ci --prefix e2e/playback/testdata", name, v, want)
+		}
+		got = append(got, name+" "+v)
+	}
+	sort.Strings(got)
+	t.Logf("players: %s", strings.Join(got, ", "))
 }
 
 // buildCases packages the matrix, the renditions and the negative controls
