@@ -481,7 +481,8 @@ func TestPlayback(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	// Well within go test's 10-minute default; alone the suite takes about 3.
+	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, node, filepath.Join("testdata", "run.js"), planFile)
 	cmd.Env = append(os.Environ(), "NODE_PATH="+modules)
