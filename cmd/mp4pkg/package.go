@@ -60,7 +60,7 @@ func newPackageCmd() *cobra.Command {
 	f.StringArrayVar(&o.crypt.keys, "key", nil, "KID:KEY in hex, or TRACK=KID:KEY for one track (video, audio, video-720p, ...); repeatable")
 	f.StringVar(&o.crypt.keyFile, "key-file", "", "file of KID:KEY or TRACK=KID:KEY lines (keeps keys out of the process list)")
 	f.StringVar(&o.crypt.iv, "iv", "", "constant (cbcs, 16 or 32 hex digits) or first (cenc, 16 hex digits) IV; random when absent")
-	f.StringVar(&o.crypt.drm, "drm", "", "DRM signalling: widevine,playready,fairplay,clearkey (default clearkey)")
+	f.StringVar(&o.crypt.drm, "drm", "", "DRM signalling: widevine,playready,fairplay,clearkey (default clearkey; clearkey,widevine gives HLS that both Shaka Player and hls.js play)")
 	return cmd
 }
 
