@@ -60,7 +60,7 @@ func EncryptFile(ctx context.Context, w io.Writer, in *Input, e *Encryption, opt
 	edit := func(tr *track, stsd []byte) ([]byte, error) {
 		return protectEdit(crypts[indexOf(tracks, tr)])(tr, stsd)
 	}
-	return writeFile1(ctx, w, tracks, opts, edit, pssh, func(n int, tr *track, fr *fragment, data []byte) ([]byte, error) {
+	return writeMultiTrack(ctx, w, tracks, opts, edit, pssh, func(n int, tr *track, fr *fragment, data []byte) ([]byte, error) {
 		return encryptFragment(tr, fr, data, crypts[n].enc)
 	})
 }
@@ -109,7 +109,7 @@ func DecryptFile(ctx context.Context, w io.Writer, in *Input, keys []cenc.KeySpe
 		decs[n] = &dec{cipher: c, infos: infos}
 	}
 	edit := func(tr *track, stsd []byte) ([]byte, error) { return cenc.UnprotectStsd(stsd) }
-	return writeFile1(ctx, w, tracks, opts, edit, nil, func(n int, tr *track, fr *fragment, data []byte) ([]byte, error) {
+	return writeMultiTrack(ctx, w, tracks, opts, edit, nil, func(n int, tr *track, fr *fragment, data []byte) ([]byte, error) {
 		if d := decs[n]; d != nil {
 			at := 0
 			for i := fr.first; i < fr.last; i++ {
@@ -164,9 +164,9 @@ func fileTracks(in *Input, encrypted bool) ([]*track, error) {
 // and returns the fragment's moof.
 type fragmentFunc func(n int, tr *track, fr *fragment, data []byte) ([]byte, error)
 
-// writeFile1 writes tracks as one fragmented file: header, then for each
+// writeMultiTrack writes tracks as one fragmented file: header, then for each
 // fragment time every track's moof and mdat.
-func writeFile1(ctx context.Context, w io.Writer, tracks []*track, opts FileOptions, edit stsdEdit, pssh []*mp4.PsshBox, frag fragmentFunc) error {
+func writeMultiTrack(ctx context.Context, w io.Writer, tracks []*track, opts FileOptions, edit stsdEdit, pssh []*mp4.PsshBox, frag fragmentFunc) error {
 	if opts.FragmentDuration == 0 {
 		opts.FragmentDuration = 2 * time.Second
 	}
