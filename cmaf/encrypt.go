@@ -170,10 +170,7 @@ func (e *Encryption) prepare(tr *track, n int) (*trackCrypt, error) {
 	if c.enc, err = cenc.NewEncrypter(c.conf, tr.t.Entry); err != nil {
 		return nil, fmt.Errorf("%s: %w", tr.id, err)
 	}
-	drm := e.DRM
-	if len(drm) == 0 {
-		drm = []cenc.DRM{cenc.ClearKey}
-	}
+	drm := e.systems()
 	if c.pssh, err = cenc.PSSHBoxes([]cenc.KeySpec{spec}, cenc.PSSHOptions{Scheme: e.Scheme, Systems: drm}); err != nil {
 		return nil, err
 	}
@@ -194,6 +191,14 @@ func (e *Encryption) prepare(tr *track, n int) (*trackCrypt, error) {
 		}
 	}
 	return c, nil
+}
+
+// systems is the DRM list, ClearKey when none is given.
+func (e *Encryption) systems() []cenc.DRM {
+	if len(e.DRM) == 0 {
+		return []cenc.DRM{cenc.ClearKey}
+	}
+	return e.DRM
 }
 
 // fresh returns an encrypter in the state this track's encrypter started

@@ -40,22 +40,17 @@ func EncryptFile(ctx context.Context, w io.Writer, in *Input, e *Encryption, opt
 		return err
 	}
 	crypts := make([]*trackCrypt, len(tracks))
-	var pssh []*mp4.PsshBox
-	seen := map[string]bool{}
+	var used []cenc.KeySpec // the keys of the tracks: one pssh per system lists them all
 	for n, tr := range tracks {
 		if crypts[n], err = e.prepare(tr, n); err != nil {
 			return err
 		}
-		for _, p := range crypts[n].pssh {
-			b, err := cenc.EncodePSSH(p)
-			if err != nil {
-				return err
-			}
-			if !seen[string(b)] {
-				seen[string(b)] = true
-				pssh = append(pssh, p)
-			}
-		}
+		spec, _ := e.keyFor(tr)
+		used = append(used, spec)
+	}
+	pssh, err := cenc.PSSHBoxes(used, cenc.PSSHOptions{Scheme: e.Scheme, Systems: e.systems()})
+	if err != nil {
+		return err
 	}
 	edit := func(tr *track, stsd []byte) ([]byte, error) {
 		return protectEdit(crypts[indexOf(tracks, tr)])(tr, stsd)
