@@ -74,7 +74,7 @@ func FuzzParseTimecode(f *testing.F) {
 }
 
 // FuzzReadTTML feeds the TTML/DAPT reader and the DAPT validator. Seeds:
-// the ttmlDocs and ttmlErrors tables, our own DAPT and TTML output of the
+// the ttmlDocs, ttmlLayoutDocs and ttmlErrors tables, our own DAPT and TTML output of the
 // example, and the dapt-tests documents when present. A document that reads
 // must write as DAPT and read back with as many events. Crashers found
 // (testdata/fuzz/FuzzReadTTML): e180ca3f12f05866, a clock time of 1.2
@@ -82,6 +82,9 @@ func FuzzParseTimecode(f *testing.F) {
 // refused as too large (one bound now applies to every time expression).
 func FuzzReadTTML(f *testing.F) {
 	for _, c := range ttmlDocs {
+		f.Add([]byte(c.doc))
+	}
+	for _, c := range ttmlLayoutDocs {
 		f.Add([]byte(c.doc))
 	}
 	for _, c := range ttmlErrors {

@@ -75,16 +75,19 @@ func ttmlSignificantTimes(data []byte) ([]*big.Rat, error) {
 
 // isdCuts returns the frames of the significant times at which the reader
 // splits the events of a plain TTML document, or nil when every significant
-// time is 0 or the begin or end of a <p> or of something in one (raw, as
-// written): then each paragraph's own changes already cut it where the ISDs
-// change, events stay whole, and a document written by this package (timed
-// <p>s in untimed <div>s) reads back as the script it was written from.
+// time is 0 or the begin or end of a <p> or of something in one, as active
+// (clipped by ancestors and regions: a begin or end that clipping hides, like
+// the begin of a paragraph whose region is not active yet, cuts nothing but
+// is still an ISD boundary): then each paragraph's own changes already cut
+// it where the ISDs change, events stay whole, and a document written by this
+// package (timed <p>s in untimed <div>s) reads back as the script it was
+// written from.
 func (r *ttmlReader) isdCuts(body *xnode) []int64 {
 	own := map[string]bool{"0": true}
 	var walk func(n *xnode, inP bool)
 	walk = func(n *xnode, inP bool) {
 		inP = inP || n.is(nsTT, "p")
-		if iv, ok := r.times.raw[n]; ok && inP {
+		if iv, ok := r.times.active[n]; ok && inP {
 			for _, v := range []*big.Rat{iv.begin, iv.end} {
 				if v != nil {
 					own[v.RatString()] = true

@@ -21,6 +21,7 @@ const daptProfile = "http://www.w3.org/ns/ttml/profile/dapt1.0/content"
 type ttmlReader struct {
 	doc    *xmlDoc
 	timing *ttmlTiming
+	layout *ttmlLayout
 	rate   FrameRate
 	times  *ttmlTimes
 	s      *Script
@@ -79,7 +80,8 @@ func readTTML(data []byte, opt ReadOptions) (*Script, error) {
 	if body == nil {
 		return s, nil
 	}
-	if r.times, err = t.resolveTimes(body); err != nil {
+	r.layout = layoutOf(root)
+	if r.times, err = t.resolveTimes(body, r.layout.regions); err != nil {
 		return nil, err
 	}
 	if r.isDAPT() {
@@ -310,6 +312,21 @@ func (r *ttmlReader) segments(p *xnode) error {
 		}
 	}
 	cuts := []*big.Rat{pa.begin}
+	// Display changes of the paragraph's ancestors and region.
+	for _, n := range r.displayHolders(p)[1:] {
+		for _, c := range n.elems(nsTT, "set") {
+			if _, ok := c.get(nsTTS, "display"); !ok {
+				continue
+			}
+			if iv, ok := r.times.active[c]; ok {
+				for _, v := range []*big.Rat{iv.begin, iv.end} {
+					if v != nil && v.Cmp(pa.begin) > 0 && v.Cmp(end) < 0 {
+						cuts = append(cuts, v)
+					}
+				}
+			}
+		}
+	}
 	var walk func(n *xnode)
 	walk = func(n *xnode) {
 		for _, c := range contents(n) {
@@ -335,7 +352,7 @@ func (r *ttmlReader) segments(p *xnode) error {
 			continue
 		}
 		tb := &textBuilder{}
-		if r.displayed(p, at) {
+		if r.shown(p, at) {
 			r.collectAt(p, tb, false, at)
 		}
 		text := tb.String()
@@ -356,10 +373,38 @@ func (r *ttmlReader) segments(p *xnode) error {
 	return nil
 }
 
-// displayed reports whether n is shown at time at: tts:display="none"
-// hides it unless an active <set tts:display="auto"> child says otherwise.
+// displayHolders returns p, its ancestors up to body and the region it is
+// flowed into: the elements whose tts:display decides whether p is shown.
+func (r *ttmlReader) displayHolders(p *xnode) []*xnode {
+	var out []*xnode
+	for m := p; m != nil && !m.is(nsTT, "tt"); m = m.parent {
+		out = append(out, m)
+	}
+	if reg := r.layout.regionOf(p); reg != nil {
+		out = append(out, reg)
+	}
+	return out
+}
+
+// shown reports whether paragraph p is shown at time at: neither it, nor an
+// ancestor, nor its region has display none then (tts:display is not
+// inherited, but hiding an element hides everything in it).
+func (r *ttmlReader) shown(p *xnode, at *big.Rat) bool {
+	for _, n := range r.displayHolders(p) {
+		if !r.displayed(n, at) {
+			return false
+		}
+	}
+	return true
+}
+
+// displayed reports whether n is shown at time at: tts:display="none" —
+// given on n, through the styles it references (chained) or, for a region,
+// its nested styles — hides it unless an active <set tts:display="auto">
+// child says otherwise.
 func (r *ttmlReader) displayed(n *xnode, at *big.Rat) bool {
-	shown := n.attrOr(nsTTS, "display") != "none"
+	v, _ := r.layout.style(n, "display")
+	shown := v != "none"
 	for _, c := range n.elems(nsTT, "set") {
 		if v, ok := c.get(nsTTS, "display"); ok && r.times.active[c].contains(at) {
 			shown = v != "none"

@@ -180,9 +180,13 @@ func (iv interval) contains(t *big.Rat) bool {
 }
 
 // ttmlTimes holds the resolved timing of a body: raw intervals as TTML's
-// time containment gives them, and active intervals clipped by ancestors.
+// time containment gives them, and active intervals clipped by ancestors and
+// by the regions their content is flowed into; active also holds the
+// intervals of the regions and of their <set> children, and regions maps a
+// region's xml:id to its interval.
 type ttmlTimes struct {
 	raw, active map[*xnode]interval
+	regions     map[string]interval
 }
 
 // contents returns the children of n that take part in time containment:
@@ -229,33 +233,108 @@ func contents(n *xnode) []*xnode {
 
 // resolveTimes computes the raw and active intervals of body and every
 // timed element and anonymous span under it, following TTML's par/seq time
-// containment the way the W3C's imscJS does.
-func (t *ttmlTiming) resolveTimes(body *xnode) (*ttmlTimes, error) {
-	tt := &ttmlTimes{raw: map[*xnode]interval{}, active: map[*xnode]interval{}}
+// containment the way the W3C's imscJS does, and those of the regions (by
+// xml:id) and their <set> children. An element flowed into a region is
+// active only while the region is (TTML2 §11.3.1.3, imscJS prunes content
+// of an inactive region); a region whose timing cannot be read limits
+// nothing, as [ttmlTiming.significantTimes] has it change nothing.
+func (t *ttmlTiming) resolveTimes(body *xnode, regions map[string]*xnode) (*ttmlTimes, error) {
+	tt := &ttmlTimes{raw: map[*xnode]interval{}, active: map[*xnode]interval{}, regions: map[string]interval{}}
 	if _, err := t.resolve(body, new(big.Rat), false, tt.raw); err != nil {
 		return nil, err
+	}
+	for id, reg := range regions {
+		iv, err := t.regionInterval(reg)
+		if err != nil {
+			continue
+		}
+		tt.regions[id], tt.active[reg] = iv, iv
+		for _, set := range reg.elems(nsTT, "set") {
+			raw := map[*xnode]interval{}
+			if _, err := t.resolve(set, iv.begin, false, raw); err != nil {
+				continue
+			}
+			if a, ok := raw[set].clip(iv); ok {
+				tt.active[set] = a
+			}
+		}
 	}
 	tt.activate(body, interval{new(big.Rat), nil})
 	return tt, nil
 }
 
+// regionInterval returns a region's interval: its begin, end and dur count
+// from the document's begin; without an end or dur a region stays active to
+// the end of the document (its <set> children do not end it).
+func (t *ttmlTiming) regionInterval(reg *xnode) (interval, error) {
+	eb, ee, ed, err := t.explicitTimes(reg)
+	if err != nil {
+		return interval{}, err
+	}
+	begin := new(big.Rat)
+	if eb != nil {
+		begin.Set(eb)
+	}
+	return interval{begin, explicitEnd(begin, new(big.Rat), ee, ed, nil)}, nil
+}
+
+// clip returns iv limited to within, and whether anything is left.
+func (iv interval) clip(within interval) (interval, bool) {
+	if iv.begin == nil || within.begin == nil {
+		return interval{}, false
+	}
+	b := iv.begin
+	if within.begin.Cmp(b) > 0 {
+		b = within.begin
+	}
+	e := minRat(iv.end, within.end)
+	if e != nil && e.Cmp(b) <= 0 {
+		return interval{}, false
+	}
+	return interval{b, e}, true
+}
+
+// explicitTimes parses n's begin, end and dur attributes (nil when absent).
+func (t *ttmlTiming) explicitTimes(n *xnode) (eb, ee, ed *big.Rat, err error) {
+	if n.isText() {
+		return nil, nil, nil, nil
+	}
+	for _, a := range []struct {
+		name string
+		dst  **big.Rat
+	}{{"begin", &eb}, {"end", &ee}, {"dur", &ed}} {
+		if v, ok := n.get("", a.name); ok {
+			r, err := t.parse(v)
+			if err != nil {
+				return nil, nil, nil, n.errAt("%s: %v", a.name, err)
+			}
+			*a.dst = r
+		}
+	}
+	return eb, ee, ed, nil
+}
+
+// explicitEnd returns the end of an element that begins at begin: the
+// earlier of begin+dur and implicitBegin+end when it has them, else
+// implicitEnd.
+func explicitEnd(begin, implicitBegin, ee, ed, implicitEnd *big.Rat) *big.Rat {
+	switch {
+	case ed != nil && ee != nil:
+		return minRat(new(big.Rat).Add(begin, ed), new(big.Rat).Add(implicitBegin, ee))
+	case ed != nil:
+		return new(big.Rat).Add(begin, ed)
+	case ee != nil:
+		return new(big.Rat).Add(implicitBegin, ee)
+	}
+	return implicitEnd
+}
+
 // resolve computes n's raw interval from its implicit begin (the parent's
 // begin, or in a seq the previous sibling's end) and returns its end.
 func (t *ttmlTiming) resolve(n *xnode, implicitBegin *big.Rat, inSeq bool, raw map[*xnode]interval) (*big.Rat, error) {
-	var eb, ee, ed *big.Rat
-	if !n.isText() {
-		for _, a := range []struct {
-			name string
-			dst  **big.Rat
-		}{{"begin", &eb}, {"end", &ee}, {"dur", &ed}} {
-			if v, ok := n.get("", a.name); ok {
-				r, err := t.parse(v)
-				if err != nil {
-					return nil, n.errAt("%s: %v", a.name, err)
-				}
-				*a.dst = r
-			}
-		}
+	eb, ee, ed, err := t.explicitTimes(n)
+	if err != nil {
+		return nil, err
 	}
 	var begin *big.Rat
 	if implicitBegin != nil {
@@ -293,37 +372,27 @@ func (t *ttmlTiming) resolve(n *xnode, implicitBegin *big.Rat, inSeq bool, raw m
 		}
 	}
 	var end *big.Rat
-	switch {
-	case begin == nil:
-		end = nil
-	case ed != nil && ee != nil:
-		end = minRat(new(big.Rat).Add(begin, ed), new(big.Rat).Add(implicitBegin, ee))
-	case ed != nil:
-		end = new(big.Rat).Add(begin, ed)
-	case ee != nil:
-		end = new(big.Rat).Add(implicitBegin, ee)
-	default:
-		end = implicitEnd
+	if begin != nil {
+		end = explicitEnd(begin, implicitBegin, ee, ed, implicitEnd)
 	}
 	raw[n] = interval{begin, end}
 	return end, nil
 }
 
-// activate clips n's raw interval by its parent's active one, recursively.
+// activate clips n's raw interval by its parent's active one and by the
+// interval of the region its region attribute names, recursively.
 func (tt *ttmlTimes) activate(n *xnode, parent interval) {
-	iv := tt.raw[n]
-	if iv.begin == nil || parent.begin == nil {
-		return
-	}
-	b := iv.begin
-	if parent.begin.Cmp(b) > 0 {
-		b = parent.begin
-	}
-	e := minRat(iv.end, parent.end)
-	if e != nil && e.Cmp(b) <= 0 {
+	a, ok := tt.raw[n].clip(parent)
+	if !ok {
 		return // never active
 	}
-	a := interval{b, e}
+	if !n.isText() {
+		if reg, named := tt.regions[n.attrOr("", "region")]; named {
+			if a, ok = a.clip(reg); !ok {
+				return
+			}
+		}
+	}
 	tt.active[n] = a
 	for _, c := range contents(n) {
 		tt.activate(c, a)
