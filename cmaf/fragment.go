@@ -124,9 +124,9 @@ func buildFragment(tr *track, first, last int, seq uint32, infos []cenc.SampleIn
 // memory a packaging run needs for media data, whatever the segment size.
 const copyBufferSize = 4 << 20
 
-// copySamples copies the bytes of samples [first, last) of tr to w through
-// buf, coalescing contiguous samples into large reads.
-func copySamples(w io.Writer, tr *track, first, last int, buf []byte) error {
+// sampleRuns calls fn for each run of samples [i, j) of tr, among [first,
+// last), whose bytes are contiguous in the input: bytes [start, end).
+func sampleRuns(tr *track, first, last int, fn func(i, j int, start, end int64) error) error {
 	for i := first; i < last; {
 		start := tr.samples[i].Offset
 		end := start + int64(tr.samples[i].Size)
@@ -135,19 +135,35 @@ func copySamples(w io.Writer, tr *track, first, last int, buf []byte) error {
 			end += int64(tr.samples[j].Size)
 			j++
 		}
+		if err := fn(i, j, start, end); err != nil {
+			return err
+		}
+		i = j
+	}
+	return nil
+}
+
+// readErr names the samples a failed read was for.
+func readErr(tr *track, i, j int, err error) error {
+	return fmt.Errorf("%s: reading samples %d-%d of track %d: %w", tr.in.Name, i+1, j, tr.t.ID, err)
+}
+
+// copySamples copies the bytes of samples [first, last) of tr to w through
+// buf, coalescing contiguous samples into large reads.
+func copySamples(w io.Writer, tr *track, first, last int, buf []byte) error {
+	return sampleRuns(tr, first, last, func(i, j int, start, end int64) error {
 		for pos := start; pos < end; {
 			n := min(int64(len(buf)), end-pos)
 			if _, err := tr.in.R.ReadAt(buf[:n], pos); err != nil && err != io.EOF {
-				return fmt.Errorf("%s: reading samples %d-%d of track %d: %w", tr.in.Name, i+1, j, tr.t.ID, err)
+				return readErr(tr, i, j, err)
 			}
 			if _, err := w.Write(buf[:n]); err != nil {
 				return err
 			}
 			pos += n
 		}
-		i = j
-	}
-	return nil
+		return nil
+	})
 }
 
 // readSamples reads the bytes of samples [first, last) of tr into buf
@@ -163,19 +179,15 @@ func readSamples(tr *track, first, last int, buf []byte) ([]byte, error) {
 	}
 	buf = buf[:n]
 	at := int64(0)
-	for i := first; i < last; {
-		start := tr.samples[i].Offset
-		end := start + int64(tr.samples[i].Size)
-		j := i + 1
-		for j < last && tr.samples[j].Offset == end {
-			end += int64(tr.samples[j].Size)
-			j++
-		}
+	err := sampleRuns(tr, first, last, func(i, j int, start, end int64) error {
 		if _, err := tr.in.R.ReadAt(buf[at:at+end-start], start); err != nil && err != io.EOF {
-			return nil, fmt.Errorf("%s: reading samples %d-%d of track %d: %w", tr.in.Name, i+1, j, tr.t.ID, err)
+			return readErr(tr, i, j, err)
 		}
 		at += end - start
-		i = j
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return buf, nil
 }
