@@ -249,6 +249,7 @@ func packageTrack(ctx context.Context, out Output, tr *track, opts Options, cryp
 	writeFrags := func(w io.Writer, seg *segInfo, pre *encryptedSeg) error {
 		if pre == nil && crypt != nil {
 			planned := seg.size
+			var err error
 			if pre, segBuf, err = encryptSegment(tr, seg, crypt.enc, segBuf); err != nil {
 				return err
 			}
