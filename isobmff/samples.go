@@ -54,6 +54,10 @@ func (f *File) checkSamples(t *Track, path string) error {
 	if stbl.Stsc == nil || len(stbl.Stsc.Entries) == 0 {
 		return malformed(spath, 0, "%d samples but no stsc", n)
 	}
+	if stbl.Stsz == nil || (stbl.Stsz.SampleUniformSize == 0 && uint64(len(stbl.Stsz.SampleSize)) != n) {
+		// Sizes must match the count before they are indexed.
+		return malformed(spath+"/stsz", 0, "stsz lists sizes for other than its %d samples", n)
+	}
 	size := func(i uint64) uint64 { // 0-based sample index
 		if stbl.Stsz.SampleUniformSize != 0 {
 			return uint64(stbl.Stsz.SampleUniformSize)
@@ -68,7 +72,10 @@ func (f *File) checkSamples(t *Track, path string) error {
 		}
 		last := uint64(len(offsets))
 		if j+1 < len(entries) {
-			last = uint64(entries[j+1].FirstChunk) - 1
+			// The next entry's first chunk is checked in its turn; until
+			// then it must not take this one past the chunks (found by
+			// FuzzOpen: testdata/fuzz/FuzzOpen/ccb7a210f1001a47).
+			last = min(uint64(entries[j+1].FirstChunk)-1, last)
 		}
 		for c := uint64(e.FirstChunk); c <= last; c++ {
 			if sample+uint64(e.SamplesPerChunk) > n {
