@@ -70,6 +70,12 @@ func (tr *mediaTrack) meta() trackMeta {
 // media segments) as one file and returns its video and audio tracks.
 func readMedia(t testing.TB, parts ...string) *media {
 	t.Helper()
+	return parseMedia(t, strings.Join(baseNames(parts), "+"), joinFiles(t, parts...))
+}
+
+// joinFiles returns the bytes of the files one after the other.
+func joinFiles(t testing.TB, parts ...string) []byte {
+	t.Helper()
 	var data []byte
 	for _, p := range parts {
 		b, err := os.ReadFile(p)
@@ -78,7 +84,7 @@ func readMedia(t testing.TB, parts ...string) *media {
 		}
 		data = append(data, b...)
 	}
-	return parseMedia(t, strings.Join(baseNames(parts), "+"), data)
+	return data
 }
 
 func baseNames(paths []string) []string {
@@ -473,15 +479,7 @@ func TestEncryptDecryptRoundTrip(t *testing.T) {
 
 func writeJoined(t testing.TB, out string, parts ...string) {
 	t.Helper()
-	var data []byte
-	for _, p := range parts {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		data = append(data, b...)
-	}
-	if err := os.WriteFile(out, data, 0o644); err != nil {
+	if err := os.WriteFile(out, joinFiles(t, parts...), 0o644); err != nil {
 		t.Fatal(err)
 	}
 }
