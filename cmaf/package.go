@@ -480,22 +480,13 @@ func planEncrypted(ctx context.Context, tr *track, segs []*segInfo, crypt *track
 	if err != nil {
 		return err
 	}
-	var data []byte
+	var buf []byte
 	for _, seg := range segs {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		seg.size = 0
-		for _, fr := range seg.frags {
-			if data, err = readSamples(tr, fr.first, fr.last, data); err != nil {
-				return err
-			}
-			moof, err := encryptFragment(tr, fr, data, enc)
-			if err != nil {
-				return err
-			}
-			fr.moofSize = int64(len(moof))
-			seg.size += fr.size()
+		if _, buf, err = encryptSegment(tr, seg, enc, buf); err != nil {
+			return err
 		}
 	}
 	return nil
