@@ -37,6 +37,7 @@ const (
 	switchAt    = 2.0  // renditions: force the switch once currentTime passes this
 	afterSwitch = 1.0  // and play on this long at the new height
 	caseTimeout = 25   // seconds a page may take to get there
+	maxRetries  = 12   // failed cases played again alone, at most (about 6 s each)
 )
 
 // player is a player and the manifest it reads.
@@ -449,22 +450,8 @@ func TestPlayback(t *testing.T) {
 	if n, err := strconv.Atoi(os.Getenv("MP4PKG_PLAYBACK_PAGES")); err == nil && n > 0 {
 		parallel = n
 	}
-	type planCase struct {
-		Name     string  `json:"name"`
-		Page     string  `json:"page"`
-		Want     float64 `json:"want"`
-		Timeout  int     `json:"timeout"`
-		SwitchAt float64 `json:"switchAt,omitempty"`
-	}
-	plan := struct {
-		Base        string     `json:"base"`
-		Chromium    string     `json:"chromium"`
-		Parallel    int        `json:"parallel"`
-		AfterSwitch float64    `json:"afterSwitch"`
-		Probe       string     `json:"probe"`
-		ProbeCodecs [][]string `json:"probeCodecs"`
-		Cases       []planCase `json:"cases"`
-	}{Base: srv.URL, Chromium: chromium, Parallel: parallel, AfterSwitch: afterSwitch, Probe: "/blank.html", ProbeCodecs: probeCodecs}
+	base := runPlan{Base: srv.URL, Chromium: chromium, Parallel: parallel, AfterSwitch: afterSwitch,
+		Probe: "/blank.html", ProbeCodecs: probeCodecs}
 	byName := map[string]playCase{}
 	for _, c := range cases {
 		pc := planCase{Name: c.name(), Page: pageURL(c), Want: wantSeconds, Timeout: caseTimeout}
@@ -474,56 +461,56 @@ func TestPlayback(t *testing.T) {
 		if c.negative {
 			pc.Timeout = 12 // a control that neither errs nor plays stops here
 		}
-		plan.Cases = append(plan.Cases, pc)
+		base.Cases = append(base.Cases, pc)
 		byName[c.name()] = c
-	}
-	planFile := filepath.Join(work, "plan.json")
-	b, _ := json.Marshal(plan)
-	if err := os.WriteFile(planFile, b, 0o644); err != nil {
-		t.Fatal(err)
 	}
 
 	// Well within go test's 10-minute default; alone the suite takes about 3.
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, node, filepath.Join("testdata", "run.js"), planFile)
-	cmd.Env = append(os.Environ(), "NODE_PATH="+modules)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
 	played := time.Now()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	results := map[string]*result{}
-	support := ""
-	sc := bufio.NewScanner(stdout)
-	sc.Buffer(make([]byte, 1<<20), 16<<20)
-	for sc.Scan() {
-		r := &result{}
-		if err := json.Unmarshal(sc.Bytes(), r); err != nil {
-			t.Errorf("run.js printed %q: %v", sc.Text(), err)
-			continue
-		}
-		if r.Probe != nil {
-			support = probeTable(r.Probe)
-			continue
-		}
-		if r.PNG != "" {
-			if r.spread, err = lumaSpread(r.PNG); err != nil {
-				r.Errors = append(r.Errors, "screenshot: "+err.Error())
-			}
-		}
-		results[r.Name] = r
-	}
-	if err := cmd.Wait(); err != nil {
-		t.Fatalf("node run.js: %v\n%s", err, stderr.String())
-	}
+	results, support := base.run(ctx, t, node, modules, filepath.Join(work, "plan.json"))
 	t.Logf("played %d cases in %v (%d pages at a time); whole suite %v", len(results), time.Since(played).Round(time.Millisecond),
 		parallel, time.Since(start).Round(time.Millisecond))
+
+	// A case that should play but did not is played once more, alone: on a
+	// loaded machine (go test ./... runs other packages beside this one)
+	// Chromium can fall so far behind that a page shows a dozen frames in
+	// eight seconds. Both attempts are reported; the second decides.
+	retry := base
+	retry.Parallel, retry.Probe, retry.Cases = 1, "", nil
+	for _, pc := range base.Cases {
+		c, r := byName[pc.Name], results[pc.Name]
+		if c.negative || reasonNA(pc.Name) != "" {
+			continue
+		}
+		if r == nil {
+			retry.Cases = append(retry.Cases, pc)
+		} else if ok, _ := r.verdict(c); !ok {
+			retry.Cases = append(retry.Cases, pc)
+		}
+	}
+	first := map[string]*result{}
+	switch {
+	case len(retry.Cases) > maxRetries:
+		// Not a page starved now and then: report them all as they are.
+		t.Logf("%d cases failed: too many to be the machine's load, none played again", len(retry.Cases))
+	case len(retry.Cases) > 0:
+		budget := time.Duration(maxRetries*caseTimeout) * time.Second
+		if d, ok := t.Deadline(); ok {
+			budget = min(budget, time.Until(d)-30*time.Second) // leave time to report
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), budget)
+		defer cancel()
+		again, _ := retry.run(ctx, t, node, modules, filepath.Join(work, "retry.json"))
+		for name, r := range again {
+			if first[name] = results[name]; first[name] == nil {
+				first[name] = &result{Errors: []string{"no result"}}
+			}
+			results[name] = r
+		}
+		t.Logf("played %d failed cases again, one page at a time", len(retry.Cases))
+	}
 
 	names := make([]string, 0, len(byName))
 	for n := range byName {
@@ -558,6 +545,10 @@ func TestPlayback(t *testing.T) {
 			case !ok:
 				cells[name] = "FAIL: " + why
 				t.Errorf("%s (%s)", why, detail)
+			case first[name] != nil:
+				_, why1 := first[name].verdict(c)
+				cells[name] = "pass (2nd try; 1st: " + why1 + ")"
+				t.Logf("pass on the second try, alone: %s; the first try, beside other pages: %s", detail, why1)
 			default:
 				cells[name] = "pass"
 				t.Logf("pass: %s", detail)
@@ -571,6 +562,73 @@ func TestPlayback(t *testing.T) {
 			t.Error(err)
 		}
 	}
+}
+
+// planCase is one case of a run.js plan (see testdata/run.js).
+type planCase struct {
+	Name     string  `json:"name"`
+	Page     string  `json:"page"`
+	Want     float64 `json:"want"`
+	Timeout  int     `json:"timeout"`
+	SwitchAt float64 `json:"switchAt,omitempty"`
+}
+
+// runPlan is what run.js is given.
+type runPlan struct {
+	Base        string     `json:"base"`
+	Chromium    string     `json:"chromium"`
+	Parallel    int        `json:"parallel"`
+	AfterSwitch float64    `json:"afterSwitch"`
+	Probe       string     `json:"probe,omitempty"`
+	ProbeCodecs [][]string `json:"probeCodecs"`
+	Cases       []planCase `json:"cases"`
+}
+
+// run writes the plan to file, plays it with run.js and returns the
+// results by case name, and the codec-support table when the plan asks
+// for the probe.
+func (plan runPlan) run(ctx context.Context, t *testing.T, node, modules, file string) (map[string]*result, string) {
+	t.Helper()
+	b, _ := json.Marshal(plan)
+	if err := os.WriteFile(file, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.CommandContext(ctx, node, filepath.Join("testdata", "run.js"), file)
+	cmd.Env = append(os.Environ(), "NODE_PATH="+modules)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	results := map[string]*result{}
+	support := ""
+	sc := bufio.NewScanner(stdout)
+	sc.Buffer(make([]byte, 1<<20), 16<<20)
+	for sc.Scan() {
+		r := &result{}
+		if err := json.Unmarshal(sc.Bytes(), r); err != nil {
+			t.Errorf("run.js printed %q: %v", sc.Text(), err)
+			continue
+		}
+		if r.Probe != nil {
+			support = probeTable(r.Probe)
+			continue
+		}
+		if r.PNG != "" {
+			if r.spread, err = lumaSpread(r.PNG); err != nil {
+				r.Errors = append(r.Errors, "screenshot: "+err.Error())
+			}
+		}
+		results[r.Name] = r
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("node run.js: %v\n%s", err, stderr.String())
+	}
+	return results, support
 }
 
 // resultTable gives the results as a Markdown table: a row per media,
