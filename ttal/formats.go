@@ -72,6 +72,10 @@ type ReadOptions struct {
 	FrameRate FrameRate
 	// Language of texts whose file does not name one; zero means "und".
 	Language string
+	// Loss, when not nil, counts what the input has that a script cannot
+	// carry (styles, cue positions, regions, images…), as [Write]'s loss
+	// counts what the output cannot; [Convert] reports both.
+	Loss Loss
 }
 
 // WriteOptions select what a writer takes from the script.

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -104,19 +105,31 @@ func FuzzReadTTML(f *testing.F) {
 			f.Add(b)
 		}
 	}
+	for _, c := range readLossCases {
+		if c.f == FormatTTML {
+			f.Add([]byte(c.doc))
+		}
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		_ = ValidateDAPTDocument(data)
-		s, err := ReadBytes(data, FormatTTML, ReadOptions{})
+		s, err := ReadBytes(data, FormatTTML, ReadOptions{Loss: Loss{}})
 		if err != nil {
+			if strings.Contains(err.Error(), "internal error") {
+				t.Fatal(err) // a panic caught by ReadBytes
+			}
 			return
 		}
 		var b bytes.Buffer
 		if _, err := Write(&b, s, FormatDAPT, WriteOptions{}); err != nil {
 			return // e.g. no valid frame rate
 		}
-		back, err := ReadBytes(b.Bytes(), FormatDAPT, ReadOptions{})
+		loss := Loss{}
+		back, err := ReadBytes(b.Bytes(), FormatDAPT, ReadOptions{Loss: loss})
 		if err != nil {
 			t.Fatalf("reading our own DAPT: %v\n%s", err, b.String())
+		}
+		if len(loss) > 0 {
+			t.Fatalf("reading our own DAPT reports %s\n%s", loss, b.String())
 		}
 		if len(back.Events) != len(s.Events) {
 			t.Fatalf("%d events became %d\n%s", len(s.Events), len(back.Events), b.String())
@@ -134,10 +147,18 @@ func FuzzReadSubtitles(f *testing.F) {
 	for _, c := range subtitleErrors {
 		f.Add([]byte(c.data))
 	}
+	for _, c := range readLossCases {
+		if c.f != FormatTTML {
+			f.Add([]byte(c.doc))
+		}
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, format := range []Format{FormatSRT, FormatVTT, FormatASS, FormatSTL} {
-			s, err := ReadBytes(data, format, ReadOptions{})
+			s, err := ReadBytes(data, format, ReadOptions{Loss: Loss{}})
 			if err != nil {
+				if strings.Contains(err.Error(), "reading "+string(format)+": internal error") {
+					t.Fatal(err) // a panic of ours caught by ReadBytes (astisub's are guarded apart)
+				}
 				continue
 			}
 			_, _ = Write(&bytes.Buffer{}, s, format, WriteOptions{})

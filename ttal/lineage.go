@@ -23,8 +23,12 @@ type ConvertOptions struct {
 
 // Convert reads data in format from, records the conversion in the
 // script's lineage and writes it in format to. It returns the output and
-// what the output format could not carry.
+// what was lost on the way: what the input had that a script cannot carry
+// (styles, positions…; opt.Read.Loss is not used) and what the output
+// format could not carry.
 func Convert(data []byte, from, to Format, opt ConvertOptions) ([]byte, Loss, error) {
+	read := Loss{}
+	opt.Read.Loss = read
 	s, err := ReadBytes(data, from, opt.Read)
 	if err != nil {
 		return nil, nil, err
@@ -38,6 +42,9 @@ func Convert(data []byte, from, to Format, opt ConvertOptions) ([]byte, Loss, er
 	loss, err := Write(&out, s, to, opt.Write)
 	if err != nil {
 		return nil, nil, err
+	}
+	for k, n := range read {
+		loss.add(k, n)
 	}
 	return out.Bytes(), loss, nil
 }

@@ -75,11 +75,18 @@ func readSubtitles(data []byte, f Format, opt ReadOptions) (*Script, error) {
 		grid = rate
 	}
 	lang := opt.Language
+	if lang == "" && subs.Metadata != nil {
+		lang = astisubLanguages[subs.Metadata.Language] // EBU-STL's GSI language code
+	}
 	if lang == "" {
 		lang = "und"
 	}
 	s := New(OriginalTranscript, lang, rate)
 	s.Represents = []string{"visual.text"}
+	if subs.Metadata != nil && strings.TrimSpace(subs.Metadata.Title) != "" {
+		s.Title = &Title{Name: strings.TrimSpace(subs.Metadata.Title)}
+	}
+	subtitlesLoss(subs, f, opt.Loss)
 	var ids []string
 	if f == FormatVTT {
 		ids = webVTTCueIDs(data, len(subs.Items))
@@ -286,6 +293,11 @@ func writeSubtitles(s *Script, f Format, opt WriteOptions, loss Loss) ([]byte, e
 	}
 	if f == FormatSTL {
 		subs.Metadata.Framerate = int(stlFPS)
+		for name, tag := range astisubLanguages {
+			if primaryLanguage(s.Language) == tag {
+				subs.Metadata.Language = name
+			}
+		}
 	}
 	at := func(frame int64) time.Duration {
 		if f == FormatSTL { // STL stores frames at 25 or 30: hand astisub a time it truncates to the frame
@@ -327,6 +339,10 @@ func writeSubtitles(s *Script, f Format, opt WriteOptions, loss Loss) ([]byte, e
 		}
 		for j := range item.Lines {
 			item.Lines[j].VoiceName = voice
+		}
+		if f == FormatSTL { // astisub's default is left-justified; subtitles are centred
+			centred := astisub.JustificationCentered
+			item.InlineStyle = &astisub.StyleAttributes{STLJustification: &centred}
 		}
 		subs.Items = append(subs.Items, item)
 		ids = append(ids, e.ID)

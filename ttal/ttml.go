@@ -63,6 +63,7 @@ func readTTML(data []byte, opt ReadOptions) (*Script, error) {
 	}
 	s := New(OriginalTranscript, lang, r.rate)
 	r.s = s
+	ttmlLoss(root, opt.Loss)
 	if st, ok := root.get(nsDAPTM, "scriptType"); ok {
 		s.ScriptType = ScriptType(st)
 	}
