@@ -37,7 +37,7 @@ const (
 	switchAt    = 2.0  // renditions: force the switch once currentTime passes this
 	afterSwitch = 1.0  // and play on this long at the new height
 	caseTimeout = 25   // seconds a page may take to get there
-	maxRetries  = 12   // failed cases played again alone, at most (about 6 s each)
+	maxRetries  = 6    // failed cases played again alone, at most (about 6 s each; the suite must stay under 5 min)
 )
 
 // player is a player and the manifest it reads.
