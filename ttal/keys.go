@@ -80,3 +80,9 @@ const FormatVersion = "1.0"
 // {"srt": "<i>Hello</i>"}. It is written back only while the plain text is
 // unchanged.
 const keyMarkup = "x-mp4pkg-markup"
+
+// keyCueSettings is the extension member of an event that keeps the WebVTT
+// cue settings of the cue it was read from, {"vtt": "line:0 align:start"},
+// written back to WebVTT (a region setting is not kept, as REGION blocks
+// are not).
+const keyCueSettings = "x-mp4pkg-cue-settings"

@@ -12,8 +12,9 @@ import (
 // it leaves behind in ReadOptions.Loss rather than dropping it unsaid.
 
 // subtitlesLoss counts what astisub read from an SRT, WebVTT, SSA/ASS or
-// EBU-STL file that readSubtitles does not carry.
-func subtitlesLoss(subs *astisub.Subtitles, f Format, loss Loss) {
+// EBU-STL file that readSubtitles does not carry; vttSettings are the
+// WebVTT cue settings it does carry, per cue (nil when none could be read).
+func subtitlesLoss(subs *astisub.Subtitles, f Format, vttSettings []string, loss Loss) {
 	if loss == nil || subs == nil {
 		return
 	}
@@ -30,9 +31,10 @@ func subtitlesLoss(subs *astisub.Subtitles, f Format, loss Loss) {
 		loss.add("comments", len(m.Comments))
 		loss.add("metadata fields", metadataFields(m))
 	}
-	for _, it := range subs.Items {
+	for i, it := range subs.Items {
 		loss.add("comments", len(it.Comments))
-		if placed(it, f) {
+		carried := vttSettings != nil && vttSettings[i] != "" // kept in keyCueSettings, but a region
+		if it.Region != nil || (!carried && placed(it, f)) {
 			loss.add("cue positions", 1)
 		}
 		if f == FormatASS && it.Style != nil && it.Style.ID != "" && it.Style.ID != "Default" {

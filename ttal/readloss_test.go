@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/asticode/go-astisub"
@@ -22,7 +23,7 @@ var readLossCases = []struct {
 	{"srt-plain", FormatSRT, "1\n00:00:01,000 --> 00:00:02,000\nHello <i>there</i>\n", ""},
 	{"vtt-settings-region-note", FormatVTT, "WEBVTT\n\nREGION\nid:r1\nwidth:40%\n\nSTYLE\n::cue { color: yellow }\n\nNOTE kept nowhere\n\n" +
 		"a\n00:00:01.000 --> 00:00:02.000 region:r1\none\n\nb\n00:00:03.000 --> 00:00:04.000 line:0 align:start\ntwo\n\nc\n00:00:05.000 --> 00:00:06.000\n<i>three</i>\n",
-		"dropped 1 comments, 2 cue positions, 1 regions, 1 style blocks"},
+		"dropped 1 comments, 1 cue positions, 1 regions, 1 style blocks"}, // line:0 align:start kept
 	{"ass-styles-overrides", FormatASS, `[Script Info]
 Title: My Show
 ScriptType: v4.00+
@@ -166,5 +167,36 @@ func TestReadLossFFmpegASS(t *testing.T) {
 		if g.Start != w.Start || g.End != w.End {
 			t.Errorf("event %d: [%d,%d) from ffmpeg's ASS, [%d,%d) from the SRT", i, g.Start, g.End, w.Start, w.End)
 		}
+	}
+}
+
+// TestWebVTTCueSettingsKept: cue settings survive WebVTT → TTAL → WebVTT
+// (as read back by go-astisub), and are reported when the output cannot
+// carry them.
+func TestWebVTTCueSettingsKept(t *testing.T) {
+	doc := []byte(readLossCases[1].doc)
+	s, err := ReadBytes(doc, FormatVTT, ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	loss, err := Write(&b, s, FormatVTT, WriteOptions{})
+	if err != nil || len(loss) > 0 {
+		t.Fatalf("loss %v, err %v", loss, err)
+	}
+	if !strings.Contains(b.String(), "\nb\n00:00:03.000 --> 00:00:04.000 line:0 align:start\ntwo\n") ||
+		strings.Count(b.String(), "-->") != 3 || strings.Contains(b.String(), "region:") {
+		t.Fatalf("written:\n%s", b.String())
+	}
+	back, err := astisub.ReadFromWebVTT(bytes.NewReader(b.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sa := back.Items[1].InlineStyle; sa == nil || sa.WebVTTAlign != "start" || sa.WebVTTLine != "0" {
+		t.Fatalf("go-astisub reads the second cue's settings as %+v", sa)
+	}
+	loss, err = Write(&bytes.Buffer{}, s, FormatSRT, WriteOptions{})
+	if err != nil || loss.String() != "dropped 1 cue positions" {
+		t.Fatalf("to SRT: loss %v, err %v", loss, err)
 	}
 }

@@ -86,11 +86,11 @@ func readSubtitles(data []byte, f Format, opt ReadOptions) (*Script, error) {
 	if subs.Metadata != nil && strings.TrimSpace(subs.Metadata.Title) != "" {
 		s.Title = &Title{Name: strings.TrimSpace(subs.Metadata.Title)}
 	}
-	subtitlesLoss(subs, f, opt.Loss)
-	var ids []string
+	var ids, settings []string
 	if f == FormatVTT {
-		ids = webVTTCueIDs(data, len(subs.Items))
+		ids, settings = webVTTCues(data, len(subs.Items))
 	}
+	subtitlesLoss(subs, f, settings, opt.Loss)
 	chars := map[string]string{} // voice name → character id
 	used := map[string]bool{}
 	for i, it := range subs.Items {
@@ -106,6 +106,9 @@ func readSubtitles(data []byte, f Format, opt ReadOptions) (*Script, error) {
 		}
 		used[id] = true
 		e := Event{ID: id, Start: grid.Frames(it.StartAt), End: grid.Frames(it.EndAt)}
+		if settings != nil && settings[i] != "" {
+			e.Unknown = Members{{Key: keyCueSettings, Value: markupJSON(FormatVTT, settings[i])}}
+		}
 		t := Text{Lang: lang, Text: plainText(it.Lines)}
 		if m := markupOf(it, f); m != "" {
 			t.Unknown = Members{{Key: keyMarkup, Value: markupJSON(f, m)}}
@@ -234,30 +237,90 @@ func markupLines(t *Text, f Format) []astisub.Line {
 	return nil
 }
 
-// vttCueTime matches a WebVTT timing line.
-var vttCueTime = regexp.MustCompile(`^\s*\S+\s+-->\s+\S+`)
+// vttCueTime matches a WebVTT timing line; group 1 is what follows the
+// end time (the cue settings).
+var vttCueTime = regexp.MustCompile(`^\s*\S+\s+-->\s+\S+(.*)$`)
 
-// webVTTCueIDs returns the identifier of each cue of a WebVTT file (""
-// where a cue has none), or nil when the cue count is not n.
-func webVTTCueIDs(data []byte, n int) []string {
+// vttSetting matches one WebVTT cue setting, e.g. "line:0" or "align:start".
+var vttSetting = regexp.MustCompile(`^[a-z]+:[^\s:]+$`)
+
+// keptSetting reports whether a WebVTT cue setting is kept: well formed,
+// not a region (REGION blocks are not kept) and no "-->" in it.
+func keptSetting(f string) bool {
+	return vttSetting.MatchString(f) && !strings.HasPrefix(f, "region:") && !strings.Contains(f, "-->")
+}
+
+// webVTTCues returns the identifier of each cue of a WebVTT file ("" for
+// none), which astisub drops when it is not a number, and its cue settings
+// but region ("" for none), read from the file itself; nil, nil when the
+// cues found do not match the n astisub read.
+func webVTTCues(data []byte, n int) (ids, settings []string) {
 	text := strings.ReplaceAll(strings.ReplaceAll(string(bytes.TrimPrefix(data, []byte("\ufeff"))), "\r\n", "\n"), "\r", "\n")
-	var ids []string
 	for i, block := range strings.Split(text, "\n\n") {
 		lines := strings.Split(strings.Trim(block, "\n"), "\n")
 		if i == 0 || len(lines) == 0 || lines[0] == "" {
 			continue
 		}
+		timing := ""
 		switch {
 		case vttCueTime.MatchString(lines[0]):
-			ids = append(ids, "")
+			ids, timing = append(ids, ""), lines[0]
 		case len(lines) > 1 && vttCueTime.MatchString(lines[1]):
-			ids = append(ids, strings.TrimSpace(lines[0]))
+			ids, timing = append(ids, strings.TrimSpace(lines[0])), lines[1]
+		default:
+			continue
 		}
+		var kept []string
+		for _, f := range strings.Fields(vttCueTime.FindStringSubmatch(timing)[1]) {
+			if keptSetting(f) {
+				kept = append(kept, f)
+			}
+		}
+		settings = append(settings, strings.Join(kept, " "))
 	}
 	if len(ids) != n {
-		return nil
+		return nil, nil
 	}
-	return ids
+	return ids, settings
+}
+
+// cueSettings returns the WebVTT cue settings kept in e's member, or "".
+func cueSettings(e *Event) string {
+	for _, u := range e.Unknown {
+		var m map[string]string
+		if u.Key == keyCueSettings && json.Unmarshal(u.Value, &m) == nil {
+			var kept []string
+			for _, f := range strings.Fields(m[string(FormatVTT)]) {
+				if keptSetting(f) {
+					kept = append(kept, f)
+				}
+			}
+			return strings.Join(kept, " ")
+		}
+	}
+	return ""
+}
+
+// restoreCueSettings appends to the timing line of each cue of a WebVTT
+// file astisub wrote the settings kept for it (settings[i] for the i-th
+// cue); out is returned unchanged when the cues do not line up.
+func restoreCueSettings(out []byte, settings []string) []byte {
+	lines := strings.Split(string(out), "\n")
+	var timing []int
+	for i, l := range lines {
+		if strings.Contains(l, "-->") {
+			timing = append(timing, i)
+		}
+	}
+	if len(timing) != len(settings) {
+		return out
+	}
+	for k, i := range timing {
+		if settings[k] != "" {
+			lines[i] = strings.TrimRight(lines[i], " ") + " " + settings[k]
+		}
+	}
+	return []byte(strings.Join(lines, "\n"))
 }
 
 func write(subs *astisub.Subtitles, f Format, w *bytes.Buffer) error {
@@ -305,7 +368,7 @@ func writeSubtitles(s *Script, f Format, opt WriteOptions, loss Loss) ([]byte, e
 		}
 		return rate.Duration(frame).Round(time.Millisecond)
 	}
-	var ids []string
+	var ids, settings []string
 	for i := range s.Events {
 		e := &s.Events[i]
 		t := e.Text(lang)
@@ -346,6 +409,10 @@ func writeSubtitles(s *Script, f Format, opt WriteOptions, loss Loss) ([]byte, e
 		}
 		subs.Items = append(subs.Items, item)
 		ids = append(ids, e.ID)
+		settings = append(settings, cueSettings(e))
+		if f != FormatVTT && settings[len(settings)-1] != "" {
+			loss.add("cue positions", 1)
+		}
 		countDropped(e, t, loss)
 	}
 	if len(subs.Items) == 0 {
@@ -362,6 +429,7 @@ func writeSubtitles(s *Script, f Format, opt WriteOptions, loss Loss) ([]byte, e
 		out = restoreCueIDs(out, ids, true)
 	case FormatVTT:
 		out = restoreCueIDs(out, ids, false)
+		out = restoreCueSettings(out, settings)
 	}
 	if f != FormatSTL && len(out) > 0 && out[len(out)-1] != '\n' {
 		out = append(out, '\n')
