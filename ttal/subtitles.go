@@ -244,10 +244,16 @@ var vttCueTime = regexp.MustCompile(`^\s*\S+\s+-->\s+\S+(.*)$`)
 // vttSetting matches one WebVTT cue setting, e.g. "line:0" or "align:start".
 var vttSetting = regexp.MustCompile(`^[a-z]+:[^\s:]+$`)
 
-// keptSetting reports whether a WebVTT cue setting is kept: well formed,
-// not a region (REGION blocks are not kept) and no "-->" in it.
-func keptSetting(f string) bool {
-	return vttSetting.MatchString(f) && !strings.HasPrefix(f, "region:") && !strings.Contains(f, "-->")
+// keptSettings returns the WebVTT cue settings of s that are kept: well
+// formed, not a region (REGION blocks are not kept), no "-->" in them.
+func keptSettings(s string) string {
+	var kept []string
+	for _, f := range strings.Fields(s) {
+		if vttSetting.MatchString(f) && !strings.HasPrefix(f, "region:") && !strings.Contains(f, "-->") {
+			kept = append(kept, f)
+		}
+	}
+	return strings.Join(kept, " ")
 }
 
 // webVTTCues returns the identifier of each cue of a WebVTT file ("" for
@@ -270,13 +276,7 @@ func webVTTCues(data []byte, n int) (ids, settings []string) {
 		default:
 			continue
 		}
-		var kept []string
-		for _, f := range strings.Fields(vttCueTime.FindStringSubmatch(timing)[1]) {
-			if keptSetting(f) {
-				kept = append(kept, f)
-			}
-		}
-		settings = append(settings, strings.Join(kept, " "))
+		settings = append(settings, keptSettings(vttCueTime.FindStringSubmatch(timing)[1]))
 	}
 	if len(ids) != n {
 		return nil, nil
@@ -289,13 +289,7 @@ func cueSettings(e *Event) string {
 	for _, u := range e.Unknown {
 		var m map[string]string
 		if u.Key == keyCueSettings && json.Unmarshal(u.Value, &m) == nil {
-			var kept []string
-			for _, f := range strings.Fields(m[string(FormatVTT)]) {
-				if keptSetting(f) {
-					kept = append(kept, f)
-				}
-			}
-			return strings.Join(kept, " ")
+			return keptSettings(m[string(FormatVTT)])
 		}
 	}
 	return ""
@@ -357,7 +351,7 @@ func writeSubtitles(s *Script, f Format, opt WriteOptions, loss Loss) ([]byte, e
 	if f == FormatSTL {
 		subs.Metadata.Framerate = int(stlFPS)
 		for name, tag := range astisubLanguages {
-			if primaryLanguage(s.Language) == tag {
+			if primaryLanguage(lang) == tag { // the language of the texts written
 				subs.Metadata.Language = name
 			}
 		}
