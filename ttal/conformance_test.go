@@ -134,6 +134,9 @@ type imscResult struct {
 	timing, listed        bool
 	cues, model, visible  bool
 	want, got, sig, shown string
+	path                  string
+	rate                  FrameRate
+	cueSet, wantSet       map[int64]bool // frames at rate
 }
 
 func imscScore(t *testing.T) []imscResult {
@@ -172,7 +175,7 @@ func imscScore(t *testing.T) []imscResult {
 		if err != nil {
 			t.Fatal(err)
 		}
-		res := imscResult{name: rel, timing: strings.Contains(rel, string(filepath.Separator)+"timing"+string(filepath.Separator))}
+		res := imscResult{name: rel, path: p, timing: strings.Contains(rel, string(filepath.Separator)+"timing"+string(filepath.Separator))}
 		rate := FrameRate{30, 1}
 		cues := map[int64]bool{0: true}
 		s, err := ReadBytes(data, FormatTTML, ReadOptions{})
@@ -194,6 +197,7 @@ func imscScore(t *testing.T) []imscResult {
 				model[frameAt(v, rate)] = true
 			}
 		}
+		res.rate, res.cueSet, res.wantSet = rate, cues, wantFrames
 		res.cues, res.model = sameSet(cues, wantFrames), sameSet(model, wantFrames)
 		res.want, res.got, res.sig = frameList(wantFrames, rate), frameList(cues, rate), frameList(model, rate)
 		_, res.listed = imscBlankImages[test]

@@ -1,0 +1,133 @@
+package ttal
+
+import (
+	"math/big"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// TestIMSCCuesAgreeWithTTConv converts every imsc-tests document that has
+// reference PNGs with ttconv (sandflow/ttconv, the TTML converter by the
+// author of imscJS and of these tests) to SRT, and compares the times at
+// which its cues begin or end (plus 0) with ours and with the reference
+// PNG times, at the document's frame rate. ttconv is not on PyPI here nor
+// in CI; point MP4PKG_TTCONV at a checkout's src/main/python:
+//
+//	MP4PKG_TTCONV=/path/to/ttconv/src/main/python go test ./ttal -run TTConv -v
+//
+// It requires that we match the reference wherever ttconv does (on the
+// timing tests and overall), so a reference converter never scores above
+// us on the measure issue 5 sets.
+func TestIMSCCuesAgreeWithTTConv(t *testing.T) {
+	src := os.Getenv("MP4PKG_TTCONV")
+	if src == "" {
+		t.Skip("set MP4PKG_TTCONV to ttconv's src/main/python (github.com/sandflow/ttconv) to compare with it")
+	}
+	python, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("python3 not found")
+	}
+	results := imscScore(t)
+	out := t.TempDir()
+	theirs := make([]map[int64]bool, len(results))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < 4; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				theirs[i] = ttconvCues(t, python, src, results[i], filepath.Join(out, strings.NewReplacer("/", "_").Replace(results[i].name)+".srt"))
+			}
+		}()
+	}
+	for i := range results {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+
+	var n, tn, agree, tagree, ref, tref, ours, tours int
+	for i, r := range results {
+		their := theirs[i]
+		if their == nil {
+			continue // ttconv refused the document
+		}
+		same, theirOK := sameSet(their, r.cueSet), sameSet(their, r.wantSet)
+		n++
+		if same {
+			agree++
+		}
+		if theirOK {
+			ref++
+		}
+		if r.cues {
+			ours++
+		}
+		if r.timing {
+			tn++
+			if same {
+				tagree++
+			}
+			if theirOK {
+				tref++
+			}
+			if r.cues {
+				tours++
+			}
+		}
+		switch {
+		case theirOK && !r.cues:
+			t.Errorf("%s: ttconv matches the reference %s, we give %s", r.name, r.want, r.got)
+		case !same:
+			t.Logf("%s: reference %s; ours %s; ttconv %s", r.name, r.want, r.got, frameList(their, r.rate))
+		}
+	}
+	t.Logf("timing tests: ttconv's cue times = reference %d/%d, ours %d/%d; ours = ttconv's %d/%d", tref, tn, tours, tn, tagree, tn)
+	t.Logf("all %d documents ttconv converts: ttconv = reference %d, ours %d; ours = ttconv's %d", n, ref, ours, agree)
+	if n == 0 {
+		t.Fatal("ttconv converted no document")
+	}
+}
+
+// ttconvCues runs ttconv on r's document and returns the frames at which
+// its SRT cues begin or end, plus 0; nil when ttconv fails on it.
+func ttconvCues(t *testing.T, python, src string, r imscResult, srt string) map[int64]bool {
+	cmd := exec.Command(python, "-m", "ttconv.tt", "convert", "-i", r.path, "-o", srt)
+	cmd.Env = append(os.Environ(), "PYTHONPATH="+src)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Logf("%s: ttconv: %v: %s", r.name, err, lastLine(string(b)))
+		return nil
+	}
+	data, err := os.ReadFile(srt)
+	if err != nil {
+		t.Errorf("%s: %v", r.name, err)
+		return nil
+	}
+	// ttconv writes milliseconds, truncated; they map to frames as the
+	// reference times do (frameAt: the first frame at or after).
+	set := map[int64]bool{0: true}
+	for _, m := range srtTime.FindAllStringSubmatch(string(data), -1) {
+		var v [4]int64
+		for k := range v {
+			v[k], _ = strconv.ParseInt(m[k+1], 10, 64)
+		}
+		ms := ((v[0]*60+v[1])*60+v[2])*1000 + v[3]
+		set[frameAt(big.NewRat(ms, 1000), r.rate)] = true
+	}
+	return set
+}
+
+// srtTime matches an SRT time (HH:MM:SS,mmm).
+var srtTime = regexp.MustCompile(`(\d+):(\d\d):(\d\d),(\d\d\d)`)
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return lines[len(lines)-1]
+}
