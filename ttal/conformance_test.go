@@ -288,6 +288,9 @@ func frameList(m map[int64]bool, r FrameRate) string {
 //     MediaSeqTiming004 (25–40), MediaSeqTiming005 (35, 40),
 //     MediaSeqTiming006 (15, 20), MediaSeqTiming007 (15–30).
 //
+// ttconv, the TTML converter by the author of these tests, misses the
+// same 12 (TestIMSCCuesAgreeWithTTConv: 16/32).
+//
 // The test therefore requires (1) that the timing model gives the PNG times
 // for at least 90% of the timing tests, (2) that the cue times equal the PNG
 // times with those empty-after-empty ISDs left out for every timing test
