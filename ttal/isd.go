@@ -54,7 +54,8 @@ func (t *ttmlTiming) significantTimes(root *xnode, bodyRaw map[*xnode]interval) 
 }
 
 // ttmlSignificantTimes returns [ttmlTiming.significantTimes] of a TTML
-// document (what imscJS renders reference images at).
+// document (what imscJS renders reference images at); none for a document
+// without a body, which presents nothing.
 func ttmlSignificantTimes(data []byte) ([]*big.Rat, error) {
 	doc, err := parseXML(data)
 	if err != nil {
@@ -65,10 +66,12 @@ func ttmlSignificantTimes(data []byte) ([]*big.Rat, error) {
 		return nil, err
 	}
 	raw := map[*xnode]interval{}
-	if body := doc.root.first(nsTT, "body"); body != nil {
-		if _, err := t.resolve(body, new(big.Rat), false, raw); err != nil {
-			return nil, err
-		}
+	body := doc.root.first(nsTT, "body")
+	if body == nil {
+		return nil, nil // nothing is presented: no ISD at all
+	}
+	if _, err := t.resolve(body, new(big.Rat), false, raw); err != nil {
+		return nil, err
 	}
 	return t.significantTimes(doc.root, raw), nil
 }

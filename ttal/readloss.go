@@ -151,8 +151,10 @@ func ttmlLeftBehind(c *xnode, inHead bool) (kind string, leaf bool) {
 		return "styles", true
 	case c.is(nsTT, "region"):
 		return "regions", true
+	case c.is(nsTT, "image") && c.parent.is(nsTT, "div"):
+		return "", true // an image subtitle: an event with its source (imageEvents)
 	case c.is(nsTT, "image") || c.name.Local == "image" && strings.Contains(c.name.Space, "smpte"):
-		return "images", true
+		return "images", true // inline, or embedded image data
 	case c.is(nsTT, "audio"):
 		return "audio elements", true
 	case c.is(nsTT, "animate"):

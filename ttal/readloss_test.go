@@ -2,9 +2,11 @@ package ttal
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -40,11 +42,11 @@ Dialogue: 0,0:00:01.00,0:00:03.00,Default,Bob,0,0,0,,Hello {\i1}there{\i0}
 Dialogue: 0,0:00:04.00,0:00:06.00,Top,,0,0,50,,Sign text
 `, "dropped 1 cue positions, 1 cue style references, 1 metadata fields, 1 styled cues, 2 styles"},
 	{"ttml-style-region-image-set", FormatTTML, `<tt xmlns="http://www.w3.org/ns/ttml" xmlns:tts="http://www.w3.org/ns/ttml#styling" xmlns:ttm="http://www.w3.org/ns/ttml#metadata" xml:lang="en">
-<head><metadata><ttm:title>T</ttm:title><ttm:copyright>W3C</ttm:copyright></metadata>
+<head><metadata><ttm:title>T</ttm:title><ttm:copyright>W3C</ttm:copyright><smpte:image xmlns:smpte="http://www.smpte-ra.org/schemas/2052-1/2010/smpte-tt" xml:id="i1" imageType="PNG" encoding="Base64">iVBORw0K</smpte:image></metadata>
 <styling><style xml:id="s1" tts:color="yellow"/></styling>
 <layout><region xml:id="r1" tts:origin="10% 10%" tts:extent="80% 20%"/><region xml:id="r2"/></layout></head>
 <body region="r1"><div><p begin="0s" end="1s" style="s1">a</p><p begin="1s" end="2s" tts:fontStyle="italic">b<set begin="0s" end="1s" tts:color="red"/></p>
-<p begin="2s" end="3s" tts:display="none">hidden</p><p begin="3s" end="4s"><set tts:display="none"/>c</p><image src="x.png"/></div></body></tt>`,
+<p begin="2s" end="3s" tts:display="none">hidden</p><p begin="3s" end="4s"><set tts:display="none"/>c</p></div><div begin="5s" end="6s"><image src="x.png"/></div></body></tt>`,
 		"dropped 1 animations, 1 document metadata items, 1 images, 2 regions, 2 styled elements, 1 styles"},
 }
 
@@ -198,5 +200,54 @@ func TestWebVTTCueSettingsKept(t *testing.T) {
 	loss, err = Write(&bytes.Buffer{}, s, FormatSRT, WriteOptions{})
 	if err != nil || loss.String() != "dropped 1 cue positions" {
 		t.Fatalf("to SRT: loss %v, err %v", loss, err)
+	}
+}
+
+// TestTTMLImageSubtitles: IMSC image subtitles (smpte:backgroundImage, or
+// an image child) become events with their alt text and source, not
+// nothing.
+func TestTTMLImageSubtitles(t *testing.T) {
+	doc := `<tt xmlns="http://www.w3.org/ns/ttml" xmlns:tts="http://www.w3.org/ns/ttml#styling" xmlns:ttp="http://www.w3.org/ns/ttml#parameter"
+ xmlns:smpte="http://www.smpte-ra.org/schemas/2052-1/2010/smpte-tt" xmlns:ittm="http://www.w3.org/ns/ttml/profile/imsc1#metadata" ttp:frameRate="25" xml:lang="en">
+<body><div begin="1s" end="9s" smpte:backgroundImage="a.png"><metadata><ittm:altText> Alt text </ittm:altText></metadata></div>
+<div begin="10s" end="11s" smpte:backgroundImage="b.png"/>
+<div begin="12s" end="13s" xml:lang="fr"><image src="c.png" type="image/png"/><metadata><ittm:altText>Texte</ittm:altText></metadata></div>
+<div begin="14s" end="15s" smpte:backgroundImage="hidden.png" tts:display="none"/>
+<div begin="16s" end="17s"><p>text</p></div></body></tt>`
+	loss := Loss{}
+	s, err := ReadBytes([]byte(doc), FormatTTML, ReadOptions{Loss: loss})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range s.Events {
+		k := fmt.Sprintf("[%d,%d)", e.Start, e.End)
+		for _, tx := range e.Texts {
+			k += " " + tx.Lang + "=" + tx.Text
+		}
+		for _, d := range e.Descriptions {
+			k += " " + d.Type + ":" + d.Text
+		}
+		got = append(got, k)
+	}
+	want := []string{"[25,225) en=Alt text x-image:a.png", "[250,275) x-image:b.png", "[300,325) fr=Texte x-image:c.png", "[400,425) en=text"}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("events %q\nwant   %q", got, want)
+	}
+	if len(loss) > 0 {
+		t.Errorf("loss %s, want none (the images are referenced)", loss)
+	}
+	if findings := Validate(s, ProfileStructural); len(findings) > 0 {
+		t.Errorf("structural findings on image events: %v", findings)
+	}
+	// DAPT keeps them (descriptions with daptm:descType x-image).
+	var b bytes.Buffer
+	if _, err := Write(&b, s, FormatDAPT, WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	back, err := ReadBytes(b.Bytes(), FormatDAPT, ReadOptions{})
+	if err != nil || len(back.Events) != 4 || len(back.Events[1].Descriptions) != 1 ||
+		back.Events[1].Descriptions[0].Type != DescriptionImage || back.Events[1].Descriptions[0].Text != "b.png" {
+		t.Fatalf("DAPT round trip: %v %+v\n%s", err, back, b.String())
 	}
 }

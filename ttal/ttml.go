@@ -266,6 +266,11 @@ func (r *ttmlReader) newEvent(n *xnode) *Event {
 func (r *ttmlReader) paragraphs(n *xnode) error {
 	for _, c := range n.elems(nsTT, "") {
 		if c.name.Local != "p" {
+			if imageDiv(c) {
+				if err := r.imageEvents(c); err != nil {
+					return err
+				}
+			}
 			if err := r.paragraphs(c); err != nil {
 				return err
 			}
@@ -291,6 +296,66 @@ func (r *ttmlReader) paragraphs(n *xnode) error {
 		if err := r.segments(c); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// imageDiv reports whether div is an image subtitle: smpte:backgroundImage
+// (IMSC 1 Image profile) or an image child (IMSC 1.1).
+func imageDiv(div *xnode) bool {
+	if !div.is(nsTT, "div") {
+		return false
+	}
+	_, bg := div.get(nsSMPTE, "backgroundImage")
+	return bg || div.first(nsTT, "image") != nil
+}
+
+// DescriptionImage is the description type of an event read from a TTML
+// image subtitle; its text is the image's source (smpte:backgroundImage or
+// the image element's src).
+const DescriptionImage = "x-image"
+
+// imageEvents maps an image subtitle to events, one per ISD piece of the
+// time it is active and shown: no text but its ittm:altText (the text
+// equivalent IMSC gives an image), and the image's source as a
+// DescriptionImage description. The image itself is not carried.
+func (r *ttmlReader) imageEvents(div *xnode) error {
+	iv, ok := r.times.active[div]
+	if !ok || !r.shown(div, iv.begin) {
+		return nil
+	}
+	end := iv.end
+	if end == nil {
+		if end = r.times.last(); end == nil {
+			return nil
+		}
+	}
+	start, stop := frameAt(iv.begin, r.rate), frameAt(end, r.rate)
+	src := div.attrOr(nsSMPTE, "backgroundImage")
+	if img := div.first(nsTT, "image"); src == "" && img != nil {
+		src = img.attrOr("", "src")
+	}
+	var alt string
+	for _, m := range div.elems(nsTT, "metadata") {
+		if a := m.first(nsITTM, "altText"); a != nil && alt == "" {
+			alt = strings.TrimSpace(textContent(a))
+		}
+	}
+	if stop <= start {
+		return nil
+	}
+	for _, pc := range r.pieces(start, stop) {
+		if len(r.s.Events) >= MaxItems {
+			return div.errAt("more than %d events", MaxItems)
+		}
+		e := r.newEvent(div)
+		e.Start, e.End = pc[0], pc[1]
+		if alt != "" {
+			tx := r.text(div)
+			tx.Text, tx.Anchors = alt, nil
+			e.Texts = append(e.Texts, tx)
+		}
+		e.Descriptions = append(e.Descriptions, Description{Type: DescriptionImage, Text: src})
 	}
 	return nil
 }

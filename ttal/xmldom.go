@@ -20,6 +20,8 @@ const (
 	nsDAPTM = "http://www.w3.org/ns/ttml/profile/dapt#metadata"
 	nsXML   = "http://www.w3.org/XML/1998/namespace"
 	nsTTAL  = "urn:mp4pkg:ttal" // mp4pkg's attributes for what TTML cannot say
+	nsSMPTE = "http://www.smpte-ra.org/schemas/2052-1/2010/smpte-tt"
+	nsITTM  = "http://www.w3.org/ns/ttml/profile/imsc1#metadata"
 )
 
 // MaxXMLNodes bounds the elements and text nodes of an XML document.
