@@ -118,9 +118,29 @@ var astisubLanguages = map[string]string{
 // ttmlLoss counts what a TTML or DAPT document has that readTTML does not
 // carry: styling, layout, images, embedded or referenced audio, animation
 // other than tts:display, and document metadata other than the title.
-func ttmlLoss(root *xnode, loss Loss) {
+//
+// In plain TTML (plain true; DAPT maps script events, not presentation)
+// paragraphs whose text no region takes count too, wholly or in part
+// ([ttmlLayout.associated]).
+func ttmlLoss(root *xnode, loss Loss, plain bool) {
 	if loss == nil || root == nil {
 		return
+	}
+	if body := root.first(nsTT, "body"); plain && body != nil {
+		layout := layoutOf(root)
+		var walk func(n *xnode)
+		walk = func(n *xnode) {
+			for _, c := range n.elems(nsTT, "") {
+				if c.name.Local == "p" {
+					if unplacedText(c, layout) {
+						loss.add("paragraphs in no region", 1)
+					}
+					continue
+				}
+				walk(c)
+			}
+		}
+		walk(body)
 	}
 	var walk func(n *xnode, inHead bool)
 	walk = func(n *xnode, inHead bool) {
@@ -185,6 +205,22 @@ func styledElement(n *xnode) bool {
 func animatesMoreThanDisplay(n *xnode) bool {
 	for _, a := range n.attr {
 		if a.Name.Space == nsTTS && a.Name.Local != "display" {
+			return true
+		}
+	}
+	return false
+}
+
+// unplacedText reports whether n has text that no region takes.
+func unplacedText(n *xnode, layout *ttmlLayout) bool {
+	placed := layout.associated(n)
+	for _, c := range n.children {
+		switch {
+		case c.isText():
+			if !placed && strings.TrimSpace(c.text) != "" {
+				return true
+			}
+		case c.is(nsTT, "span") && unplacedText(c, layout):
 			return true
 		}
 	}

@@ -48,6 +48,9 @@ Dialogue: 0,0:00:04.00,0:00:06.00,Top,,0,0,50,,Sign text
 <body region="r1"><div><p begin="0s" end="1s" style="s1">a</p><p begin="1s" end="2s" tts:fontStyle="italic">b<set begin="0s" end="1s" tts:color="red"/></p>
 <p begin="2s" end="3s" tts:display="none">hidden</p><p begin="3s" end="4s"><set tts:display="none"/>c</p></div><div begin="5s" end="6s"><image src="x.png"/></div></body></tt>`,
 		"dropped 1 animations, 1 document metadata items, 1 images, 2 regions, 2 styled elements, 1 styles"},
+	{"ttml-region-association", FormatTTML, `<tt xmlns="http://www.w3.org/ns/ttml" xml:lang="en"><head><layout><region xml:id="r1"/></layout></head>
+<body><div><p begin="0s" end="1s" region="r1">shown</p><p begin="1s" end="2s">in no region</p><p begin="2s" end="3s">part <span region="r1">shown</span></p></div></body></tt>`,
+		"dropped 2 paragraphs in no region, 1 regions"},
 }
 
 func TestReadLoss(t *testing.T) {

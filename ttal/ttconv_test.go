@@ -1,11 +1,14 @@
 package ttal
 
 import (
+	"fmt"
 	"math/big"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -133,4 +136,97 @@ var srtTime = regexp.MustCompile(`(\d+):(\d\d):(\d\d),(\d\d\d)`)
 func lastLine(s string) string {
 	lines := strings.Split(strings.TrimSpace(s), "\n")
 	return lines[len(lines)-1]
+}
+
+// TestTTMLLayoutAgreesWithTTConv converts the region, region-association
+// and tts:display documents of TestTTMLLayout with ttconv and compares
+// what is shown when: the text on screen in every interval between the
+// cue times of either (adjacent equal texts merged), ours against
+// ttconv's SRT. Skipped without MP4PKG_TTCONV, as above.
+func TestTTMLLayoutAgreesWithTTConv(t *testing.T) {
+	src := os.Getenv("MP4PKG_TTCONV")
+	if src == "" {
+		t.Skip("set MP4PKG_TTCONV to ttconv's src/main/python (github.com/sandflow/ttconv) to compare with it")
+	}
+	python, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("python3 not found")
+	}
+	dir := t.TempDir()
+	for _, c := range ttmlLayoutDocs {
+		t.Run(c.name, func(t *testing.T) {
+			in, out := filepath.Join(dir, c.name+".ttml"), filepath.Join(dir, c.name+".srt")
+			if err := os.WriteFile(in, []byte(c.doc), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			cmd := exec.Command(python, "-m", "ttconv.tt", "convert", "-i", in, "-o", out)
+			cmd.Env = append(os.Environ(), "PYTHONPATH="+src)
+			if b, err := cmd.CombinedOutput(); err != nil {
+				t.Fatalf("ttconv: %v: %s", err, lastLine(string(b)))
+			}
+			data, err := os.ReadFile(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var theirs []*Event
+			if strings.TrimSpace(string(data)) != "" {
+				s, err := ReadBytes(data, FormatSRT, ReadOptions{FrameRate: Rate25})
+				if err != nil {
+					t.Fatalf("reading ttconv's SRT: %v\n%s", err, data)
+				}
+				for i := range s.Events {
+					theirs = append(theirs, &s.Events[i])
+				}
+			}
+			ours := readTTMLString(t, c.doc)
+			var mine []*Event
+			for i := range ours.Events {
+				mine = append(mine, &ours.Events[i])
+			}
+			if a, b := onScreen(mine), onScreen(theirs); !reflect.DeepEqual(a, b) {
+				t.Errorf("on screen, ours:   %q\n           ttconv: %q", a, b)
+			}
+		})
+	}
+}
+
+// onScreen returns "[start,end) text" for each stretch of frames in which
+// the events show the same text (texts of overlapping events joined by a
+// new line, white space collapsed), adjacent equal stretches merged.
+func onScreen(events []*Event) []string {
+	var cuts []int64
+	for _, e := range events {
+		cuts = append(cuts, e.Start, e.End)
+	}
+	slices.Sort(cuts)
+	cuts = slices.Compact(cuts)
+	var out []string
+	var lastText string
+	var lastStart, lastEnd int64 = -1, -1
+	flush := func() {
+		if lastStart >= 0 && lastText != "" {
+			out = append(out, fmt.Sprintf("[%d,%d) %s", lastStart, lastEnd, lastText))
+		}
+	}
+	for i := 0; i+1 < len(cuts); i++ {
+		var lines []string
+		for _, e := range events {
+			if e.Start <= cuts[i] && cuts[i] < e.End && len(e.Texts) > 0 {
+				for _, l := range strings.Split(e.Texts[0].Text, "\n") {
+					if l = strings.Join(strings.Fields(l), " "); l != "" {
+						lines = append(lines, l)
+					}
+				}
+			}
+		}
+		text := strings.Join(lines, " / ")
+		if text == lastText && cuts[i] == lastEnd {
+			lastEnd = cuts[i+1]
+			continue
+		}
+		flush()
+		lastText, lastStart, lastEnd = text, cuts[i], cuts[i+1]
+	}
+	flush()
+	return out
 }

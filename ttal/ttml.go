@@ -63,7 +63,7 @@ func readTTML(data []byte, opt ReadOptions) (*Script, error) {
 	}
 	s := New(OriginalTranscript, lang, r.rate)
 	r.s = s
-	ttmlLoss(root, opt.Loss)
+	ttmlLoss(root, opt.Loss, !r.isDAPT())
 	if st, ok := root.get(nsDAPTM, "scriptType"); ok {
 		s.ScriptType = ScriptType(st)
 	}
@@ -321,7 +321,7 @@ const DescriptionImage = "x-image"
 // DescriptionImage description. The image itself is not carried.
 func (r *ttmlReader) imageEvents(div *xnode) error {
 	iv, ok := r.times.active[div]
-	if !ok || !r.shown(div, iv.begin) {
+	if !ok || !r.shown(div, iv.begin) || !r.layout.associated(div) {
 		return nil
 	}
 	end := iv.end
@@ -485,14 +485,15 @@ func (r *ttmlReader) collectAt(n *xnode, tb *textBuilder, preserve bool, at *big
 		preserve = v == "preserve"
 	}
 	anon := contents(n) != nil
+	placed := r.layout.associated(n) // else no region presents n's own text
 	for _, c := range n.children {
 		switch {
 		case c.isText():
-			if !anon || r.times.active[c].contains(at) {
+			if placed && (!anon || r.times.active[c].contains(at)) {
 				tb.write(c.text, preserve)
 			}
 		case c.is(nsTT, "br"):
-			if r.times.active[c].contains(at) {
+			if placed && r.times.active[c].contains(at) {
 				tb.br()
 			}
 		case c.is(nsTT, "span"):

@@ -102,6 +102,21 @@ func (l *ttmlLayout) styleAt(n *xnode, local string, depth int) (string, bool) {
 	return res.v, res.ok
 }
 
+// associated reports whether the content of element n is flowed into a
+// region, by TTML's region association as ttconv applies it: n or an
+// ancestor names a region of the document in its region attribute (a name
+// no region has is ignored), or the document declares no region and its
+// default region takes everything. Content that no region takes is
+// presented nowhere.
+func (l *ttmlLayout) associated(n *xnode) bool {
+	for m := n; m != nil; m = m.parent {
+		if id, ok := m.get("", "region"); ok && l.regions[id] != nil {
+			return true
+		}
+	}
+	return len(l.regions) == 0
+}
+
 // regionOf returns the region n's content is flowed into: the one named by
 // the region attribute of n or of its nearest ancestor that has one (nil
 // when none names a region of the document).

@@ -37,9 +37,19 @@ var ttmlLayoutDocs = []struct {
 	{"region-on-p", isdHead + `<head><layout><region xml:id="r" end="1s"/></layout></head>
 <body><div><p xml:id="x" region="r" begin="0s" end="3s">X</p></div></body></tt>`, []string{`x [0,25) [] ["en=X"]`}},
 	{"region-sets-do-not-end-it", isdHead + `<head><layout><region xml:id="r"><set begin="1s" end="2s" tts:opacity="0.5"/></region></layout></head>
-<body region="r"><p xml:id="x" begin="0s" end="3s">X</p></body></tt>`,
+<body region="r"><div><p xml:id="x" begin="0s" end="3s">X</p></div></body></tt>`,
 		[]string{`x [0,25) [] ["en=X"]`, `x-2 [25,50) [] ["en=X"]`, `x-3 [50,75) [] ["en=X"]`}},
-	{"unknown-region", isdHead + `<body region="nowhere"><p xml:id="x" begin="0s" end="1s">X</p></body></tt>`, []string{`x [0,25) [] ["en=X"]`}},
+	// Region association (as ttconv applies it): content in no region of a
+	// document that declares regions is presented nowhere; a name no region
+	// has is ignored; a span can take part of a paragraph into a region.
+	{"unknown-region", isdHead + `<body region="nowhere"><div><p xml:id="x" begin="0s" end="1s">X</p></div></body></tt>`, []string{`x [0,25) [] ["en=X"]`}},
+	{"region-association", isdHead + `<head><layout><region xml:id="r1"/></layout></head><body><div>
+  <p xml:id="a" begin="1s" end="2s" region="r1">in r1</p>
+  <p xml:id="b" begin="3s" end="4s">no region</p>
+  <p xml:id="c" begin="5s" end="6s" region="missing">missing region</p>
+  <p xml:id="d" begin="7s" end="8s">outer <span region="r1">span in r1</span> tail</p>
+</div></body></tt>`, []string{`a [25,50) [] ["en=in r1"]`, `d [175,200) [] ["en=span in r1"]`}},
+	{"no-regions-default", isdHead + `<body><div><p xml:id="a" begin="0s" end="1s">A</p></div></body></tt>`, []string{`a [0,25) [] ["en=A"]`}},
 
 	{"display-inline", ttmlLayoutHead + `</head><body><div>
   <p xml:id="a" begin="0s" end="1s" tts:display="none">A</p><p xml:id="b" begin="1s" end="2s">B</p>
