@@ -28,14 +28,7 @@ import (
 // timing tests and overall), so a reference converter never scores above
 // us on the measure issue 5 sets.
 func TestIMSCCuesAgreeWithTTConv(t *testing.T) {
-	src := os.Getenv("MP4PKG_TTCONV")
-	if src == "" {
-		t.Skip("set MP4PKG_TTCONV to ttconv's src/main/python (github.com/sandflow/ttconv) to compare with it")
-	}
-	python, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("python3 not found")
-	}
+	ttconv := ttconvTool(t)
 	results := imscScore(t)
 	out := t.TempDir()
 	theirs := make([]map[int64]bool, len(results))
@@ -46,7 +39,7 @@ func TestIMSCCuesAgreeWithTTConv(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				theirs[i] = ttconvCues(t, python, src, results[i], filepath.Join(out, strings.NewReplacer("/", "_").Replace(results[i].name)+".srt"))
+				theirs[i] = ttconvCues(t, ttconv, results[i], filepath.Join(out, strings.NewReplacer("/", "_").Replace(results[i].name)+".srt"))
 			}
 		}()
 	}
@@ -101,11 +94,9 @@ func TestIMSCCuesAgreeWithTTConv(t *testing.T) {
 
 // ttconvCues runs ttconv on r's document and returns the frames at which
 // its SRT cues begin or end, plus 0; nil when ttconv fails on it.
-func ttconvCues(t *testing.T, python, src string, r imscResult, srt string) map[int64]bool {
-	cmd := exec.Command(python, "-m", "ttconv.tt", "convert", "-i", r.path, "-o", srt)
-	cmd.Env = append(os.Environ(), "PYTHONPATH="+src)
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Logf("%s: ttconv: %v: %s", r.name, err, lastLine(string(b)))
+func ttconvCues(t *testing.T, ttconv func(in, out string) error, r imscResult, srt string) map[int64]bool {
+	if err := ttconv(r.path, srt); err != nil {
+		t.Logf("%s: %v", r.name, err)
 		return nil
 	}
 	data, err := os.ReadFile(srt)
@@ -133,6 +124,28 @@ func ttconvCues(t *testing.T, python, src string, r imscResult, srt string) map[
 // srtTime matches an SRT time (HH:MM:SS,mmm).
 var srtTime = regexp.MustCompile(`(\d+):(\d\d):(\d\d),(\d\d\d)`)
 
+// ttconvTool returns a function that converts a TTML file to SRT with
+// ttconv, or skips the test when MP4PKG_TTCONV or python3 is missing.
+func ttconvTool(t *testing.T) func(in, out string) error {
+	t.Helper()
+	src := os.Getenv("MP4PKG_TTCONV")
+	if src == "" {
+		t.Skip("set MP4PKG_TTCONV to ttconv's src/main/python (github.com/sandflow/ttconv) to compare with it")
+	}
+	python, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("python3 not found")
+	}
+	return func(in, out string) error {
+		cmd := exec.Command(python, "-m", "ttconv.tt", "convert", "-i", in, "-o", out)
+		cmd.Env = append(os.Environ(), "PYTHONPATH="+src)
+		if b, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("ttconv: %v: %s", err, lastLine(string(b)))
+		}
+		return nil
+	}
+}
+
 func lastLine(s string) string {
 	lines := strings.Split(strings.TrimSpace(s), "\n")
 	return lines[len(lines)-1]
@@ -144,14 +157,7 @@ func lastLine(s string) string {
 // cue times of either (adjacent equal texts merged), ours against
 // ttconv's SRT. Skipped without MP4PKG_TTCONV, as above.
 func TestTTMLLayoutAgreesWithTTConv(t *testing.T) {
-	src := os.Getenv("MP4PKG_TTCONV")
-	if src == "" {
-		t.Skip("set MP4PKG_TTCONV to ttconv's src/main/python (github.com/sandflow/ttconv) to compare with it")
-	}
-	python, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("python3 not found")
-	}
+	ttconv := ttconvTool(t)
 	dir := t.TempDir()
 	for _, c := range ttmlLayoutDocs {
 		t.Run(c.name, func(t *testing.T) {
@@ -159,10 +165,8 @@ func TestTTMLLayoutAgreesWithTTConv(t *testing.T) {
 			if err := os.WriteFile(in, []byte(c.doc), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			cmd := exec.Command(python, "-m", "ttconv.tt", "convert", "-i", in, "-o", out)
-			cmd.Env = append(os.Environ(), "PYTHONPATH="+src)
-			if b, err := cmd.CombinedOutput(); err != nil {
-				t.Fatalf("ttconv: %v: %s", err, lastLine(string(b)))
+			if err := ttconv(in, out); err != nil {
+				t.Fatal(err)
 			}
 			data, err := os.ReadFile(out)
 			if err != nil {
