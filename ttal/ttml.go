@@ -331,6 +331,9 @@ func (r *ttmlReader) imageEvents(div *xnode) error {
 		}
 	}
 	start, stop := frameAt(iv.begin, r.rate), frameAt(end, r.rate)
+	if stop <= start {
+		return nil
+	}
 	src := div.attrOr(nsSMPTE, "backgroundImage")
 	if img := div.first(nsTT, "image"); src == "" && img != nil {
 		src = img.attrOr("", "src")
@@ -341,9 +344,7 @@ func (r *ttmlReader) imageEvents(div *xnode) error {
 			alt = strings.TrimSpace(textContent(a))
 		}
 	}
-	if stop <= start {
-		return nil
-	}
+	lang, langSrc := r.languages(div)
 	for _, pc := range r.pieces(start, stop) {
 		if len(r.s.Events) >= MaxItems {
 			return div.errAt("more than %d events", MaxItems)
@@ -351,9 +352,7 @@ func (r *ttmlReader) imageEvents(div *xnode) error {
 		e := r.newEvent(div)
 		e.Start, e.End = pc[0], pc[1]
 		if alt != "" {
-			tx := r.text(div)
-			tx.Text, tx.Anchors = alt, nil
-			e.Texts = append(e.Texts, tx)
+			e.Texts = append(e.Texts, Text{Lang: lang, LangSrc: langSrc, Text: alt})
 		}
 		e.Descriptions = append(e.Descriptions, Description{Type: DescriptionImage, Text: src})
 	}
@@ -507,14 +506,21 @@ func (r *ttmlReader) collectAt(n *xnode, tb *textBuilder, preserve bool, at *big
 // text reads the text of a <p>: spans flattened, <br> as "\n", white space
 // collapsed unless xml:space="preserve", timed spans as anchors.
 func (r *ttmlReader) text(p *xnode) Text {
-	lang, _ := p.inherited(nsXML, "lang")
-	if lang == "" {
-		lang = r.s.Language
-	}
-	src, _ := p.inherited(nsDAPTM, "langSrc")
+	lang, src := r.languages(p)
 	tb := &textBuilder{}
 	r.collect(p, tb, false)
 	return Text{Lang: lang, LangSrc: src, Text: tb.String(), Anchors: tb.finish()}
+}
+
+// languages returns the computed xml:lang of n (the script's language when
+// none is given) and its daptm:langSrc.
+func (r *ttmlReader) languages(n *xnode) (lang, src string) {
+	lang, _ = n.inherited(nsXML, "lang")
+	if lang == "" {
+		lang = r.s.Language
+	}
+	src, _ = n.inherited(nsDAPTM, "langSrc")
+	return lang, src
 }
 
 // textBuilder collects text with TTML white-space handling and anchors.
