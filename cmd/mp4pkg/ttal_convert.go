@@ -23,7 +23,8 @@ func newTTALConvertCmd() *cobra.Command {
 		Long: "convert reads IN and writes OUT, choosing formats from the extensions unless --from/--to say\n" +
 			"(ttal: .ttal .json; srt; vtt; ttml: .ttml .xml .dfxp; dapt; ass: .ass .ssa; stl). Use - for stdin\n" +
 			"or stdout. The output is written atomically. The conversion is recorded in the script's lineage.\n" +
-			"What the output format cannot carry is summarised on one line on stderr.",
+			"What is lost on the way, what the input has that a script cannot carry (styles, positions,\n" +
+			"regions...) and what the output format cannot carry, is summarised on one line on stderr.",
 		Example: "  mp4pkg ttal convert episode.srt episode.ttal --frame-rate 23.976 --lang fr-FR\n" +
 			"  mp4pkg ttal convert script.ttal script.dapt.xml --to dapt\n" +
 			"  mp4pkg ttal convert --to vtt --lang en-US script.ttal -",
