@@ -90,14 +90,7 @@ func TestAVCSliceHeaderSizeGenerated(t *testing.T) {
 				t.Skipf("ffmpeg with libx264: %v %s", err, out)
 			}
 			checkAVCSliceSizes(t, path)
-			f, tr, data, ps := avcTrack(t, path)
-			m, err := NewAVCMapper(4, avcParamSets(tr))
-			if err != nil {
-				t.Fatal(err)
-			}
-			logNALStats(t, compareMaps(t, f, tr, data, m.Subsamples, func(b []byte, s string) ([]mp4.SubSamplePattern, error) {
-				return mp4.GetAVCProtectRanges(ps.sps, ps.pps, b, s)
-			}))
+			compareAVCWithMP4ff(t, path)
 		})
 	}
 }

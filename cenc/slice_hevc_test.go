@@ -2,7 +2,6 @@ package cenc
 
 import (
 	"encoding/binary"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -16,29 +15,14 @@ import (
 // parameter sets of its hvcC.
 func hevcTrack(t testing.TB, path string) (*isobmff.File, *isobmff.Track, []byte, hevcParams) {
 	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := isobmff.OpenFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	f, tr, data := openTrack(t, path, func(e *mp4.VisualSampleEntryBox) bool { return e.HvcC != nil })
 	ps := hevcParams{sps: map[uint32]*hevc.SPS{}, pps: map[uint32]*hevc.PPS{}}
-	for _, tr := range f.Tracks {
-		vse, ok := tr.Entry.(*mp4.VisualSampleEntryBox)
-		if !ok || vse.HvcC == nil {
-			continue
+	for _, a := range tr.Entry.(*mp4.VisualSampleEntryBox).HvcC.NaluArrays {
+		for _, n := range a.Nalus {
+			addParamSet(t, ps, n)
 		}
-		for _, a := range vse.HvcC.NaluArrays {
-			for _, n := range a.Nalus {
-				addParamSet(t, ps, n)
-			}
-		}
-		return f, tr, data, ps
 	}
-	t.Fatalf("%s has no HEVC track", path)
-	return nil, nil, nil, ps
+	return f, tr, data, ps
 }
 
 // addParamSet parses an SPS or PPS NAL unit into ps.

@@ -131,14 +131,7 @@ func logNALStats(t *testing.T, st mapStats) {
 func TestAVCSubsamplesAgreeWithMP4ff(t *testing.T) {
 	for _, path := range avcFiles(t) {
 		t.Run(filepath.Base(path), func(t *testing.T) {
-			f, tr, data, ps := avcTrack(t, path)
-			m, err := NewAVCMapper(4, avcParamSets(tr))
-			if err != nil {
-				t.Fatal(err)
-			}
-			logNALStats(t, compareMaps(t, f, tr, data, m.Subsamples, func(b []byte, s string) ([]mp4.SubSamplePattern, error) {
-				return mp4.GetAVCProtectRanges(ps.sps, ps.pps, b, s)
-			}))
+			compareAVCWithMP4ff(t, path)
 		})
 	}
 }
@@ -396,4 +389,18 @@ func TestAudioSubsamples(t *testing.T) {
 	if _, err := AudioSubsamples(nil, "cens"); err == nil {
 		t.Error("scheme cens accepted")
 	}
+}
+
+// compareAVCWithMP4ff compares our AVC subsample maps of the file at path
+// with mp4ff's GetAVCProtectRanges, sample by sample (compareMaps).
+func compareAVCWithMP4ff(t *testing.T, path string) {
+	t.Helper()
+	f, tr, data, ps := avcTrack(t, path)
+	m, err := NewAVCMapper(4, avcParamSets(tr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	logNALStats(t, compareMaps(t, f, tr, data, m.Subsamples, func(b []byte, s string) ([]mp4.SubSamplePattern, error) {
+		return mp4.GetAVCProtectRanges(ps.sps, ps.pps, b, s)
+	}))
 }
