@@ -2,7 +2,8 @@ package ttal
 
 import (
 	"bytes"
-	"crypto/rand"
+	"crypto/sha1"
+	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"sort"
@@ -15,9 +16,14 @@ type ConvertOptions struct {
 	Write WriteOptions
 	// Tool names the converter in the lineage entry (default "mp4pkg").
 	Tool string
-	// Now and NewID make lineage entries reproducible in tests; by default
-	// the current UTC time and a random id.
-	Now   func() time.Time
+	// Now, when set (e.g. to time.Now), stamps the new lineage entries with
+	// a time. Left nil, they carry none, so that the same input and options
+	// give byte-identical output.
+	Now func() time.Time
+	// NewID, when set, makes the ids of the new lineage entries. By default
+	// they are derived from the content (name-based UUIDs, version 5): the
+	// source's id from the format and the bytes read, the converted
+	// script's from its parent's id, the step and the bytes read.
 	NewID func() string
 }
 
@@ -37,7 +43,8 @@ func Convert(data []byte, from, to Format, opt ConvertOptions) ([]byte, Loss, er
 	if tool == "" {
 		tool = "mp4pkg"
 	}
-	s.recordDerivation(s.ScriptType, s.Language, tool, fmt.Sprintf("converted from %s to %s", from, to), opt.Now, opt.NewID)
+	s.recordDerivation(s.ScriptType, s.Language, tool, fmt.Sprintf("converted from %s to %s", from, to), opt.Now, opt.NewID,
+		append([]byte(string(from)+"\x00"), data...))
 	var out bytes.Buffer
 	loss, err := Write(&out, s, to, opt.Write)
 	if err != nil {
@@ -51,48 +58,73 @@ func Convert(data []byte, from, to Format, opt ConvertOptions) ([]byte, Loss, er
 
 // Derive returns a copy of s that records, in a new lineage entry, that it
 // derives from s: e.g. a translation (TranslatedTranscript, "fr-FR") or an
-// adaptation (PreRecording) made by tool. If s has no lineage yet, an entry
-// for s itself is added first so that the new entry can name its parent.
+// adaptation (PreRecording) made by tool, at the current UTC time. If s has
+// no lineage yet, an entry for s itself is added first so that the new entry
+// can name its parent. The new ids are derived from s's content and the step
+// (name-based UUIDs), so deriving the same script the same way gives the
+// same ids.
 func (s *Script) Derive(t ScriptType, lang, tool string) *Script {
 	if s == nil {
 		return nil
 	}
+	content := s.Marshal()
 	d := s.clone()
 	if lang != "" && lang != d.Language {
 		d.LanguageSource, d.Language = d.Language, lang
 	}
 	d.ScriptType = t
-	d.recordDerivation(t, d.Language, tool, "", nil, nil)
+	d.recordDerivation(t, d.Language, tool, "", func() time.Time { return time.Now().UTC() }, nil, append([]byte("ttal\x00"), content...))
 	return d
 }
 
 // recordDerivation appends a lineage entry for s, naming as parent the last
-// entry (one describing the source is added when there is none).
-func (s *Script) recordDerivation(t ScriptType, lang, tool, note string, now func() time.Time, newID func() string) {
-	if now == nil {
-		now = func() time.Time { return time.Now().UTC() }
+// entry (one describing the source is added when there is none). now == nil
+// records no time; newID == nil derives the ids from source (the source
+// format and bytes) and the step.
+func (s *Script) recordDerivation(t ScriptType, lang, tool, note string, now func() time.Time, newID func() string, source []byte) {
+	var stamp string
+	if now != nil {
+		stamp = now().UTC().Format(time.RFC3339)
 	}
-	if newID == nil {
-		newID = randomID
-	}
-	stamp := now().Format(time.RFC3339)
+	sum := sha256.Sum256(source)
 	if len(s.Lineage) == 0 {
-		s.Lineage = append(s.Lineage, LineageEntry{ScriptID: newID(), ScriptType: s.ScriptType, Language: s.Language,
+		id := nameUUID("source", string(s.ScriptType), s.Language, string(sum[:]))
+		if newID != nil {
+			id = newID()
+		}
+		s.Lineage = append(s.Lineage, LineageEntry{ScriptID: id, ScriptType: s.ScriptType, Language: s.Language,
 			CreatedAt: stamp, Note: "source as read"})
 	}
 	parent := s.Lineage[len(s.Lineage)-1].ScriptID
-	s.Lineage = append(s.Lineage, LineageEntry{ScriptID: newID(), ScriptType: t, Language: lang, DerivedFrom: parent,
+	id := nameUUID("derived", parent, string(t), lang, tool, note, string(sum[:]))
+	if newID != nil {
+		id = newID()
+	}
+	s.Lineage = append(s.Lineage, LineageEntry{ScriptID: id, ScriptType: t, Language: lang, DerivedFrom: parent,
 		Tool: tool, CreatedAt: stamp, Note: note})
 }
 
-// randomID returns a random UUID (version 4).
-func randomID() string {
+// lineageNamespace is the namespace of the name-based lineage ids
+// (a random UUID chosen once for mp4pkg).
+var lineageNamespace = [16]byte{0x6b, 0x1f, 0x3c, 0x52, 0x8e, 0x0a, 0x4d, 0x71, 0x9c, 0x25, 0xd4, 0x63, 0x0e, 0xa7, 0x58, 0xb9}
+
+// nameUUID returns the name-based UUID (RFC 9562 version 5, SHA-1) of the
+// parts, joined with NULs, in [lineageNamespace].
+func nameUUID(parts ...string) string {
+	h := sha1.New()
+	h.Write(lineageNamespace[:])
+	for i, p := range parts {
+		if i > 0 {
+			h.Write([]byte{0})
+		}
+		h.Write([]byte(p))
+	}
 	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
+	copy(b[:], h.Sum(nil))
+	b[6] = b[6]&0x0f | 0x50
 	b[8] = b[8]&0x3f | 0x80
-	h := hex.EncodeToString(b[:])
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+	x := hex.EncodeToString(b[:])
+	return x[0:8] + "-" + x[8:12] + "-" + x[12:16] + "-" + x[16:20] + "-" + x[20:]
 }
 
 // clone deep-copies s through its canonical JSON.

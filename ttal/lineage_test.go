@@ -1,8 +1,10 @@
 package ttal
 
 import (
+	"bytes"
 	"fmt"
 	"reflect"
+	"regexp"
 	"testing"
 	"time"
 )
@@ -56,5 +58,61 @@ func TestDeriveAndDiff(t *testing.T) {
 	}
 	if len(Diff(s, s)) != 0 {
 		t.Fatal("diff of a script with itself")
+	}
+}
+
+// TestConvertIsReproducible: by default a conversion's lineage carries ids
+// derived from the input and no time, so the same input gives the same
+// bytes; a different input gives other ids, and Now stamps a time.
+func TestConvertIsReproducible(t *testing.T) {
+	srt := readTestFile(t, "real.srt")
+	opt := ConvertOptions{Read: ReadOptions{Language: "en"}}
+	a, _, err := Convert(srt, FormatSRT, FormatTTAL, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _, err := Convert(srt, FormatSRT, FormatTTAL, opt)
+	if err != nil || string(a) != string(b) {
+		t.Fatalf("two conversions of one input differ (%v):\n%s\n%s", err, a, b)
+	}
+	s, err := Unmarshal(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	uuid := regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+	if len(s.Lineage) != 2 || s.Lineage[1].DerivedFrom != s.Lineage[0].ScriptID {
+		t.Fatalf("lineage %+v", s.Lineage)
+	}
+	for _, l := range s.Lineage {
+		if !uuid.MatchString(l.ScriptID) || l.CreatedAt != "" {
+			t.Fatalf("entry %+v: want a version-5 UUID and no time", l)
+		}
+	}
+	// One changed byte: other ids.
+	c, _, err := Convert(bytes.Replace(srt, []byte("Hello"), []byte("Hallo"), 1), FormatSRT, FormatTTAL, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s2, _ := Unmarshal(c)
+	if s2.Lineage[0].ScriptID == s.Lineage[0].ScriptID || s2.Lineage[1].ScriptID == s.Lineage[1].ScriptID {
+		t.Fatalf("ids do not depend on the input: %+v", s2.Lineage)
+	}
+	// Converting the TTAL again names the first conversion as its parent.
+	d, _, err := Convert(a, FormatTTAL, FormatTTAL, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s3, _ := Unmarshal(d)
+	if len(s3.Lineage) != 3 || s3.Lineage[2].DerivedFrom != s.Lineage[1].ScriptID || s3.Lineage[2].ScriptID == s.Lineage[1].ScriptID {
+		t.Fatalf("lineage %+v", s3.Lineage)
+	}
+	opt.Now = func() time.Time { return time.Date(2026, 3, 1, 13, 0, 0, 0, time.FixedZone("CET", 3600)) }
+	e, _, err := Convert(srt, FormatSRT, FormatTTAL, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s4, _ := Unmarshal(e)
+	if s4.Lineage[1].CreatedAt != "2026-03-01T12:00:00Z" || s4.Lineage[1].ScriptID != s.Lineage[1].ScriptID {
+		t.Fatalf("with Now: %+v", s4.Lineage)
 	}
 }

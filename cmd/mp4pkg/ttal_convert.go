@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/mp4pkg/mp4pkg/ttal"
 	"github.com/spf13/cobra"
@@ -13,16 +14,19 @@ func init() { ttalSubcommands = append(ttalSubcommands, newTTALConvertCmd) }
 
 type ttalConvertOptions struct {
 	from, to, frameRate, lang string
+	timestamp                 bool
 }
 
 func newTTALConvertCmd() *cobra.Command {
 	var o ttalConvertOptions
 	cmd := &cobra.Command{
-		Use:   "convert [--from FMT] [--to FMT] [--frame-rate R] [--lang TAG] IN OUT",
+		Use:   "convert [--from FMT] [--to FMT] [--frame-rate R] [--lang TAG] [--timestamp] IN OUT",
 		Short: "Convert a script between TTAL, SRT, WebVTT, TTML/IMSC, DAPT, SSA/ASS and EBU-STL",
 		Long: "convert reads IN and writes OUT, choosing formats from the extensions unless --from/--to say\n" +
 			"(ttal: .ttal .json; srt; vtt; ttml: .ttml .xml .dfxp; dapt; ass: .ass .ssa; stl). Use - for stdin\n" +
-			"or stdout. The output is written atomically. The conversion is recorded in the script's lineage.\n" +
+			"or stdout. The output is written atomically. The conversion is recorded in the script's lineage,\n" +
+			"with ids derived from the input, and without a time unless --timestamp: the same input and\n" +
+			"flags give the same bytes.\n" +
 			"What is lost on the way, what the input has that a script cannot carry (styles, positions,\n" +
 			"regions...) and what the output format cannot carry, is summarised on one line on stderr.",
 		Example: "  mp4pkg ttal convert episode.srt episode.ttal --frame-rate 23.976 --lang fr-FR\n" +
@@ -38,6 +42,7 @@ func newTTALConvertCmd() *cobra.Command {
 	f.StringVar(&o.to, "to", "", "output format (default: from OUT's extension; ttal for stdout)")
 	f.StringVar(&o.frameRate, "frame-rate", "", "frame rate of the script when the input has none, e.g. 25, 29.97, 24000/1001")
 	f.StringVar(&o.lang, "lang", "", "language of the input's texts when it names none, and of the text written to one-language formats")
+	f.BoolVar(&o.timestamp, "timestamp", false, "record the current UTC time in the new lineage entries")
 	return cmd
 }
 
@@ -58,9 +63,12 @@ func runTTALConvert(cmd *cobra.Command, in, out string, o ttalConvertOptions) er
 	if err != nil {
 		return err
 	}
+	copt := ttal.ConvertOptions{Read: ropt, Write: ttal.WriteOptions{Language: o.lang}, Tool: "mp4pkg ttal convert"}
+	if o.timestamp {
+		copt.Now = time.Now
+	}
 	restore := silenceStdLog()
-	result, loss, err := ttal.Convert(data, from, to, ttal.ConvertOptions{
-		Read: ropt, Write: ttal.WriteOptions{Language: o.lang}, Tool: "mp4pkg ttal convert"})
+	result, loss, err := ttal.Convert(data, from, to, copt)
 	restore()
 	if err != nil {
 		return fmt.Errorf("%s: %w", in, err)

@@ -114,3 +114,24 @@ func TestTTALConvertReadLoss(t *testing.T) {
 		t.Fatalf("--quiet: code %d stderr %q", code, errb)
 	}
 }
+
+// TestTTALConvertReproducible: the same input and flags give the same
+// bytes (lineage ids derived from the input, no time); --timestamp records
+// the time.
+func TestTTALConvertReproducible(t *testing.T) {
+	srt := filepath.Join("..", "..", "ttal", "testdata", "subtitles", "real.srt")
+	var outs []string
+	for _, args := range [][]string{{}, {}, {"--timestamp"}} {
+		code, out, errb := runTTAL(t, "", append([]string{"ttal", "convert", "-q", "--lang", "en"}, append(args, srt, "-")...)...)
+		if code != 0 || errb != "" {
+			t.Fatalf("code %d stderr %q", code, errb)
+		}
+		outs = append(outs, out)
+	}
+	if outs[0] != outs[1] || strings.Contains(outs[0], "createdAt") {
+		t.Fatalf("two runs differ or carry a time:\n%s\n%s", outs[0], outs[1])
+	}
+	if strings.Count(outs[2], `"createdAt"`) != 2 {
+		t.Fatalf("--timestamp: %s", outs[2])
+	}
+}
