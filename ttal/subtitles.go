@@ -231,10 +231,41 @@ func markupLines(t *Text, f Format) []astisub.Line {
 			return err
 		})
 		if err == nil && len(subs.Items) == 1 && plainText(subs.Items[0].Lines) == t.Text {
+			if src == FormatVTT && f == FormatSRT {
+				srtFromWebVTTTags(subs.Items[0].Lines)
+			}
 			return subs.Items[0].Lines
 		}
 	}
 	return nil
+}
+
+// srtFromWebVTTTags sets the SRT styles of WebVTT-read lines from their
+// tags, which astisub v0.45.0 does not map (its SRT writer would drop
+// <i>, <b>, <u> and <c.colour>): i, b and u, and the colour a c tag's
+// class names.
+func srtFromWebVTTTags(lines []astisub.Line) {
+	for _, l := range lines {
+		for _, li := range l.Items {
+			sa := li.InlineStyle
+			if sa == nil {
+				continue
+			}
+			for _, tag := range sa.WebVTTTags {
+				switch tag.Name {
+				case "i":
+					sa.SRTItalics = true
+				case "b":
+					sa.SRTBold = true
+				case "u":
+					sa.SRTUnderline = true
+				}
+			}
+			if sa.SRTColor == nil {
+				sa.SRTColor = sa.TTMLColor
+			}
+		}
+	}
 }
 
 // vttCueTime matches a WebVTT timing line; group 1 is what follows the
@@ -383,7 +414,8 @@ func writeSubtitles(s *Script, f Format, opt WriteOptions, loss Loss) ([]byte, e
 		} else {
 			loss.add("speakers", min(len(e.CharacterIDs), 1))
 		}
-		if lines := markupLines(t, f); lines != nil {
+		lines := markupLines(t, f)
+		if lines != nil {
 			item.Lines = lines
 		} else {
 			for _, l := range strings.Split(t.Text, "\n") {
@@ -408,6 +440,12 @@ func writeSubtitles(s *Script, f Format, opt WriteOptions, loss Loss) ([]byte, e
 			loss.add("cue positions", 1)
 		}
 		countDropped(e, t, loss)
+		dropUnknown(loss, e.Unknown, keyCueSettings) // counted as cue positions above
+		if lines != nil {
+			dropUnknown(loss, t.Unknown, keyMarkup) // written
+		} else {
+			dropUnknown(loss, t.Unknown, "")
+		}
 	}
 	if len(subs.Items) == 0 {
 		return nil, fmt.Errorf("%w: no event has a %s text to write", ErrInvalid, lang)
@@ -430,6 +468,7 @@ func writeSubtitles(s *Script, f Format, opt WriteOptions, loss Loss) ([]byte, e
 	}
 	loss.add("lineage entries", len(s.Lineage))
 	loss.add("shot changes", len(s.ShotChanges))
+	loss.add("unknown members", len(s.Unknown)+len(s.Timing.Unknown))
 	for _, c := range s.Characters {
 		if c.Talent != "" || c.Color != "" || len(c.Unknown) > 0 {
 			loss.add("character details", 1)
@@ -449,6 +488,24 @@ func countDropped(e *Event, t *Text, loss Loss) {
 	}
 	if e.ForcedNarrative {
 		loss.add("forced-narrative flags", 1)
+	}
+}
+
+// dropUnknown counts the unknown members ms that a writer leaves out, but
+// the one named written: the SRT/WebVTT markup this package keeps as inline
+// styles, its WebVTT cue settings as cue positions, any other as unknown
+// members.
+func dropUnknown(loss Loss, ms Members, written string) {
+	for _, m := range ms {
+		switch m.Key {
+		case written:
+		case keyMarkup:
+			loss.add("inline styles", 1)
+		case keyCueSettings:
+			loss.add("cue positions", 1)
+		default:
+			loss.add("unknown members", 1)
+		}
 	}
 }
 

@@ -192,3 +192,25 @@ func TestDurationCeil(t *testing.T) {
 		}
 	}
 }
+
+// TestInlineStylesLoss: the SRT/WebVTT inline styles a script keeps are
+// written to SRT and WebVTT and counted as dropped by the formats that
+// cannot carry them.
+func TestInlineStylesLoss(t *testing.T) {
+	for _, in := range []string{"real.srt", "real.vtt"} {
+		from, _ := FormatFromPath(in)
+		for _, to := range []Format{FormatSRT, FormatVTT, FormatASS, FormatSTL, FormatTTML, FormatDAPT} {
+			_, loss, err := Convert(readTestFile(t, in), from, to, ConvertOptions{Read: ReadOptions{FrameRate: Rate25, Language: "en"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := 2 // two styled cues in each file
+			if to == FormatSRT || to == FormatVTT {
+				want = 0
+			}
+			if loss["inline styles"] != want || loss["unknown members"] != 0 {
+				t.Errorf("%s → %s: %s, want %d inline styles and no unknown members", in, to, loss, want)
+			}
+		}
+	}
+}

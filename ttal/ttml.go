@@ -846,10 +846,10 @@ func writeDAPTEvents(w *xmlWriter, s *Script, loss Loss) {
 			w.depth--
 			writeAnchoredText(w, t, e.Start)
 			w.b.WriteString("</p>")
-			loss.add("unknown members", len(t.Unknown))
+			dropUnknown(loss, t.Unknown, "")
 		}
 		w.close("div")
-		loss.add("unknown members", len(e.Unknown))
+		dropUnknown(loss, e.Unknown, "")
 	}
 }
 
@@ -942,6 +942,7 @@ func writeTTMLParagraphs(w *xmlWriter, s *Script, opt WriteOptions, loss Loss) {
 			w.depth--
 			w.b.WriteString(brText(t.Text) + "</p>")
 			loss.add("anchors", len(t.Anchors))
+			dropUnknown(loss, t.Unknown, "")
 		}
 		w.close("div")
 	}
@@ -955,7 +956,7 @@ func writeTTMLParagraphs(w *xmlWriter, s *Script, opt WriteOptions, loss Loss) {
 		if e.Represents != "" {
 			loss.add("event content descriptors", 1)
 		}
-		loss.add("unknown members", len(e.Unknown))
+		dropUnknown(loss, e.Unknown, "")
 		if opt.Language != "" {
 			for _, t := range e.Texts {
 				if t.Lang != opt.Language {

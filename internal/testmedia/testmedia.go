@@ -57,6 +57,24 @@ func MP4ffDir(t testing.TB) string {
 	return mp4ffDir
 }
 
+// ModuleDir returns the folder of a module of the build (e.g.
+// github.com/asticode/go-astisub) in the module cache, whose shipped test
+// files are real media; it skips the test when the folder is missing.
+func ModuleDir(t testing.TB, module string) string {
+	t.Helper()
+	cmd := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", module)
+	cmd.Dir = RepoRoot()
+	out, err := cmd.Output()
+	dir := strings.TrimSpace(string(out))
+	if err == nil && dir == "" {
+		err = os.ErrNotExist
+	}
+	if err != nil {
+		t.Skipf("%s module folder not found (run go mod download): %v", module, err)
+	}
+	return dir
+}
+
 // MP4ffFiles returns the MP4 files mp4ff ships (progressive, fragmented,
 // init and media segments, encrypted), by path relative to the module.
 func MP4ffFiles(t testing.TB) []string {
