@@ -161,7 +161,11 @@ func FuzzReadSubtitles(f *testing.F) {
 				}
 				continue
 			}
-			_, _ = Write(&bytes.Buffer{}, s, format, WriteOptions{})
+			for _, to := range []Format{FormatSRT, FormatVTT, FormatASS, FormatSTL, FormatTTML} {
+				if _, err := Write(&bytes.Buffer{}, s, to, WriteOptions{}); err != nil && strings.Contains(err.Error(), "internal error") {
+					t.Fatalf("%s → %s: %v", format, to, err)
+				}
+			}
 		}
 	})
 }
