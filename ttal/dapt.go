@@ -102,6 +102,10 @@ func (dv *daptValidator) check() {
 	dv.ids = map[string]*xnode{}
 	dv.walk(root, func(n *xnode) {
 		if id, ok := n.get(nsXML, "id"); ok {
+			if first, dup := dv.ids[id]; dup {
+				dv.add("dapt.serialization", n, "xml:id %q is not unique (also at line %d)", id, first.line)
+				return
+			}
 			dv.ids[id] = n
 		}
 	})

@@ -91,7 +91,7 @@ type Loss map[string]int
 
 // add counts n items of kind.
 func (l Loss) add(kind string, n int) {
-	if n > 0 {
+	if n > 0 && l != nil {
 		l[kind] += n
 	}
 }

@@ -150,8 +150,8 @@ func (r *ttmlReader) splitGroups() error {
 			continue
 		}
 		ps := r.pieces(e.Start, e.End)
-		if len(out)+len(ps) > MaxItems {
-			return r.doc.root.errAt("more than %d events", MaxItems)
+		if len(out)+len(ps) > r.maxEvents {
+			return r.doc.root.errAt("more than %d events: the document's timing splits it too finely", r.maxEvents)
 		}
 		for k, pc := range ps {
 			piece := *e

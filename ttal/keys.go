@@ -86,3 +86,9 @@ const keyMarkup = "x-mp4pkg-markup"
 // written back to WebVTT (a region setting is not kept, as REGION blocks
 // are not).
 const keyCueSettings = "x-mp4pkg-cue-settings"
+
+// keyOpenEnded is the extension member (true) of an event read from TTML
+// content that is active indefinitely in a document that names no later
+// time: its end is a placeholder ([OpenEndedDuration] after its begin), and
+// TTML and DAPT are written without it.
+const keyOpenEnded = "x-mp4pkg-open-ended"

@@ -1,6 +1,7 @@
 package ttal
 
 import (
+	"encoding/json"
 	"fmt"
 	"math/big"
 	"sort"
@@ -30,7 +31,106 @@ type ttmlReader struct {
 	// TTML events are split per ISD ([ttmlReader.isdCuts]), else nil.
 	cuts    []int64
 	grouped []int // indexes of the events made from ttal:event groups
+	// maxEvents bounds the events of one document by its size
+	// ([ttmlMaxEvents]), so that splitting per ISD cannot amplify a small
+	// document into a huge script.
+	maxEvents int
+	loss      Loss                // read-side loss (nil: not counted)
+	sets      map[*xnode][]*xnode // cache of displaySets
 }
+
+// checkFrames refuses an element of body active at a time beyond
+// [MaxFrame] at the script's frame rate (frame numbers would be clamped).
+func (r *ttmlReader) checkFrames(body *xnode) error {
+	var bad error
+	var walk func(n *xnode)
+	walk = func(n *xnode) {
+		for _, c := range n.children { // the innermost element first
+			if !c.isText() && bad == nil {
+				walk(c)
+			}
+		}
+		if iv, ok := r.times.active[n]; ok && bad == nil {
+			for _, v := range []*big.Rat{iv.begin, iv.end} {
+				if v != nil && frameAt(v, r.rate) >= MaxFrame {
+					bad = n.errAt("time %s s is beyond frame %d at %s fps", v.FloatString(3), int64(MaxFrame), r.rate)
+					return
+				}
+			}
+		}
+	}
+	walk(body)
+	return bad
+}
+
+// displaySets returns the <set> children of n that animate tts:display
+// (cached: a div may hold thousands of paragraphs, each asking).
+func (r *ttmlReader) displaySets(n *xnode) []*xnode {
+	if out, ok := r.sets[n]; ok {
+		return out
+	}
+	var out []*xnode
+	for _, c := range n.elems(nsTT, "set") {
+		if _, ok := c.get(nsTTS, "display"); ok {
+			out = append(out, c)
+		}
+	}
+	if r.sets == nil {
+		r.sets = map[*xnode][]*xnode{}
+	}
+	r.sets[n] = out
+	return out
+}
+
+// ttmlMaxEvents returns the most events a TTML document of size bytes may
+// make: 65,536, or one per 4 bytes of a larger document (an event needs a
+// <p> of at least 7), never more than [MaxItems].
+func ttmlMaxEvents(size int) int {
+	return min(MaxItems, max(1<<16, size/4))
+}
+
+// OpenEndedDuration is the duration given to an event whose TTML content is
+// active indefinitely when the document names no later time (ttconv, the
+// reference converter, does the same); the reader reports each such event.
+const OpenEndedDuration = 10 // seconds
+
+// openEnd returns the end of an event that begins at begin and whose
+// content is active indefinitely: the document's last definite time if it
+// is later, else begin + OpenEndedDuration (placeholder true).
+func (r *ttmlReader) openEnd(begin *big.Rat) (end *big.Rat, placeholder bool) {
+	if end := r.times.last(); end != nil && end.Cmp(begin) > 0 {
+		return end, false
+	}
+	return new(big.Rat).Add(begin, big.NewRat(OpenEndedDuration, 1)), true
+}
+
+// markOpenEnded marks e, whose end is a placeholder, and reports it.
+func (r *ttmlReader) markOpenEnded(e *Event) {
+	e.Unknown = append(e.Unknown, Member{Key: keyOpenEnded, Value: json.RawMessage("true")})
+	r.loss.add(openEndedLoss, 1)
+}
+
+// endAttr returns the end attribute of e in TTML: none when its end is a
+// placeholder (the content stays active indefinitely, as it was read).
+func endAttr(e *Event) string {
+	if openEnded(e) {
+		return ""
+	}
+	return frames(e.End)
+}
+
+// openEnded reports whether e's end is a placeholder (keyOpenEnded).
+func openEnded(e *Event) bool {
+	for _, m := range e.Unknown {
+		if m.Key == keyOpenEnded {
+			return string(m.Value) == "true"
+		}
+	}
+	return false
+}
+
+// openEndedLoss is the loss key of events given [OpenEndedDuration].
+var openEndedLoss = fmt.Sprintf("open-ended cues (ended %d s after their begin)", OpenEndedDuration)
 
 // readTTML reads a TTML, IMSC or DAPT document.
 func readTTML(data []byte, opt ReadOptions) (*Script, error) {
@@ -46,7 +146,7 @@ func readTTML(data []byte, opt ReadOptions) (*Script, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &ttmlReader{doc: doc, timing: t, ids: map[string]int{}}
+	r := &ttmlReader{doc: doc, timing: t, ids: map[string]int{}, maxEvents: ttmlMaxEvents(len(data)), loss: opt.Loss}
 	r.rate = t.rate()
 	if !t.hasFrameRate && opt.FrameRate.Valid() {
 		r.rate = opt.FrameRate
@@ -83,6 +183,9 @@ func readTTML(data []byte, opt ReadOptions) (*Script, error) {
 	}
 	r.layout = layoutOf(root)
 	if r.times, err = t.resolveTimes(body, r.layout.regions); err != nil {
+		return nil, err
+	}
+	if err := r.checkFrames(body); err != nil {
 		return nil, err
 	}
 	if r.isDAPT() {
@@ -286,6 +389,13 @@ func (r *ttmlReader) paragraphs(n *xnode) error {
 				continue
 			}
 			e := r.newEvent(c)
+			if iv := r.times.active[c]; iv.end == nil { // written open-ended
+				end, placeholder := r.openEnd(iv.begin)
+				e.End = frameAt(end, r.rate)
+				if placeholder {
+					r.markOpenEnded(e)
+				}
+			}
 			delete(r.ids, e.ID)
 			e.ID = group
 			r.ids[group] = len(r.s.Events) - 1
@@ -324,11 +434,9 @@ func (r *ttmlReader) imageEvents(div *xnode) error {
 	if !ok || !r.shown(div, iv.begin) || !r.layout.associated(div) {
 		return nil
 	}
-	end := iv.end
+	end, placeholder := iv.end, false
 	if end == nil {
-		if end = r.times.last(); end == nil {
-			return nil
-		}
+		end, placeholder = r.openEnd(iv.begin)
 	}
 	start, stop := frameAt(iv.begin, r.rate), frameAt(end, r.rate)
 	if stop <= start {
@@ -346,11 +454,14 @@ func (r *ttmlReader) imageEvents(div *xnode) error {
 	}
 	lang, langSrc := r.languages(div)
 	for _, pc := range r.pieces(start, stop) {
-		if len(r.s.Events) >= MaxItems {
-			return div.errAt("more than %d events", MaxItems)
+		if len(r.s.Events) >= r.maxEvents {
+			return div.errAt("more than %d events: the document's timing splits it too finely", r.maxEvents)
 		}
 		e := r.newEvent(div)
 		e.Start, e.End = pc[0], pc[1]
+		if placeholder && e.End == stop {
+			r.markOpenEnded(e)
+		}
 		if alt != "" {
 			e.Texts = append(e.Texts, Text{Lang: lang, LangSrc: langSrc, Text: alt})
 		}
@@ -369,20 +480,15 @@ const MaxParagraphChanges = 4096
 // same text, language and speakers).
 func (r *ttmlReader) segments(p *xnode) error {
 	pa := r.times.active[p]
-	end := pa.end
-	if end == nil {
-		end = r.times.last() // an indefinite paragraph lasts to the document's last event
-		if end == nil || end.Cmp(pa.begin) <= 0 {
-			return nil
-		}
+	end, placeholder := pa.end, false
+	if end == nil { // an indefinite paragraph lasts to the document's last time
+		end, placeholder = r.openEnd(pa.begin)
 	}
+	last := frameAt(end, r.rate)
 	cuts := []*big.Rat{pa.begin}
 	// Display changes of the paragraph's ancestors and region.
 	for _, n := range r.displayHolders(p)[1:] {
-		for _, c := range n.elems(nsTT, "set") {
-			if _, ok := c.get(nsTTS, "display"); !ok {
-				continue
-			}
+		for _, c := range r.displaySets(n) {
 			if iv, ok := r.times.active[c]; ok {
 				for _, v := range []*big.Rat{iv.begin, iv.end} {
 					if v != nil && v.Cmp(pa.begin) > 0 && v.Cmp(end) < 0 {
@@ -427,12 +533,15 @@ func (r *ttmlReader) segments(p *xnode) error {
 		tx := r.text(p)
 		tx.Text, tx.Anchors = text, nil
 		for _, pc := range r.pieces(start, end) {
-			if len(r.s.Events) >= MaxItems {
-				return p.errAt("more than %d events", MaxItems)
+			if len(r.s.Events) >= r.maxEvents {
+				return p.errAt("more than %d events: the document's timing splits it too finely", r.maxEvents)
 			}
 			e := r.newEvent(p)
 			e.Start, e.End = pc[0], pc[1]
 			e.Texts = append(e.Texts, tx)
+			if placeholder && e.End == last {
+				r.markOpenEnded(e)
+			}
 		}
 	}
 	return nil
@@ -470,9 +579,9 @@ func (r *ttmlReader) shown(p *xnode, at *big.Rat) bool {
 func (r *ttmlReader) displayed(n *xnode, at *big.Rat) bool {
 	v, _ := r.layout.style(n, "display")
 	shown := v != "none"
-	for _, c := range n.elems(nsTT, "set") {
-		if v, ok := c.get(nsTTS, "display"); ok && r.times.active[c].contains(at) {
-			shown = v != "none"
+	for _, c := range r.displaySets(n) {
+		if r.times.active[c].contains(at) {
+			shown = c.attrOr(nsTTS, "display") != "none"
 		}
 	}
 	return shown
@@ -602,8 +711,47 @@ func (r *ttmlReader) collect(n *xnode, tb *textBuilder, preserve bool) {
 
 // xmlWriter builds an indented XML document.
 type xmlWriter struct {
-	b     strings.Builder
-	depth int
+	b        strings.Builder
+	depth    int
+	replaced int               // characters written as U+FFFD
+	taken    map[string]bool   // xml:id values written
+	chars    map[string]string // character id → its xml:id
+}
+
+// uniqueID returns an xml:id for an element whose id would be base (an
+// NCName): base itself, or base_2, base_3… when an earlier element of the
+// document took it (ids that differ in TTAL can map to one NCName).
+func (w *xmlWriter) uniqueID(base string) string {
+	if w.taken == nil {
+		w.taken = map[string]bool{}
+	}
+	v := base
+	for k := 2; w.taken[v]; k++ {
+		v = base + "_" + strconv.Itoa(k)
+	}
+	w.taken[v] = true
+	return v
+}
+
+// idFor returns the xml:id of an element for TTAL id and, when that is not
+// id itself, id to keep in ttal:id.
+func (w *xmlWriter) idFor(id string) (string, string) {
+	base, _ := xmlID(id)
+	v := w.uniqueID(base)
+	if v == id {
+		return v, ""
+	}
+	return v, id
+}
+
+// characterID returns the xml:id given to character id (made by idFor
+// when its agent was written).
+func (w *xmlWriter) characterID(id string) string {
+	if v, ok := w.chars[id]; ok {
+		return v
+	}
+	v, _ := xmlID(id) // an unknown character: refer to it as written
+	return v
 }
 
 func (w *xmlWriter) indent() {
@@ -620,7 +768,7 @@ func (w *xmlWriter) open(name string, empty bool, attrs ...string) {
 	w.b.WriteString("<" + name)
 	for i := 0; i+1 < len(attrs); i += 2 {
 		if attrs[i+1] != "" {
-			w.b.WriteString(" " + attrs[i] + `="` + escapeXML(attrs[i+1], true) + `"`)
+			w.b.WriteString(" " + attrs[i] + `="` + w.escape(attrs[i+1], true) + `"`)
 		}
 	}
 	if empty {
@@ -641,11 +789,29 @@ func (w *xmlWriter) close(name string) {
 func (w *xmlWriter) leaf(name, text string, attrs ...string) {
 	w.open(name, false, attrs...)
 	w.depth--
-	w.b.WriteString(escapeXML(text, false) + "</" + name + ">")
+	w.b.WriteString(w.escape(text, false) + "</" + name + ">")
 }
 
 // escapeXML escapes text for XML content or attribute values; invalid
 // characters become U+FFFD.
+// escape escapes s with escapeXML, counting in w.replaced the characters
+// XML 1.0 cannot carry (written as U+FFFD).
+func (w *xmlWriter) escape(s string, attr bool) string {
+	for _, c := range s {
+		if xmlForbidden(c) {
+			w.replaced++
+		}
+	}
+	return escapeXML(s, attr)
+}
+
+// xmlForbidden reports whether XML 1.0 cannot carry c (a control character
+// other than tab, line feed and carriage return, a surrogate, U+FFFE,
+// U+FFFF).
+func xmlForbidden(c rune) bool {
+	return c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c == 0xFFFE || c == 0xFFFF || (c >= 0xD800 && c < 0xE000)
+}
+
 func escapeXML(s string, attr bool) string {
 	var b strings.Builder
 	for _, c := range s {
@@ -755,17 +921,25 @@ func writeTTML(s *Script, dapt bool, opt WriteOptions, loss Loss) ([]byte, error
 		tc.Drop = false // DAPT's syntax has no drop-frame separator; ttal:dropFrame says it
 		w.leaf("daptm:daptOriginTimecode", tc.String())
 	}
+	w.chars = map[string]string{}
 	for _, c := range s.Characters {
-		id, _ := xmlID(c.ID)
+		if _, dup := w.chars[c.ID]; !dup {
+			w.chars[c.ID], _ = w.idFor(c.ID)
+		}
+	}
+	for _, c := range s.Characters {
+		id := w.chars[c.ID]
+		actor := ""
 		if c.Talent != "" {
-			w.open("ttm:agent", false, "type", "person", "xml:id", "actor_"+id)
+			actor = w.uniqueID("actor_" + id)
+			w.open("ttm:agent", false, "type", "person", "xml:id", actor)
 			w.leaf("ttm:name", c.Talent, "type", "full")
 			w.close("ttm:agent")
 		}
 		w.open("ttm:agent", false, "type", "character", "xml:id", id, "tts:color", c.Color)
 		w.leaf("ttm:name", c.Name, "type", "alias")
 		if c.Talent != "" {
-			w.open("ttm:actor", true, "agent", "actor_"+id)
+			w.open("ttm:actor", true, "agent", actor)
 		}
 		w.close("ttm:agent")
 		loss.add("unknown character members", len(c.Unknown))
@@ -795,6 +969,7 @@ func writeTTML(s *Script, dapt bool, opt WriteOptions, loss Loss) ([]byte, error
 	loss.add("lineage entries", len(s.Lineage))
 	loss.add("shot changes", len(s.ShotChanges))
 	loss.add("unknown members", len(s.Unknown)+len(s.Timing.Unknown))
+	loss.add("characters XML cannot carry (written as U+FFFD)", w.replaced)
 	if s.Timing.StartOfProgramme != nil {
 		loss.add("start-of-programme timecodes", 1)
 	}
@@ -815,10 +990,10 @@ func needsDefaultRepresents(s *Script) bool {
 }
 
 // characterAttr returns the ttm:agent value for an event's characters.
-func characterAttr(ids []string) string {
+func (w *xmlWriter) characterAttr(ids []string) string {
 	out := make([]string, len(ids))
 	for i, id := range ids {
-		out[i], _ = xmlID(id)
+		out[i] = w.characterID(id)
 	}
 	return strings.Join(out, " ")
 }
@@ -826,13 +1001,13 @@ func characterAttr(ids []string) string {
 func writeDAPTEvents(w *xmlWriter, s *Script, loss Loss) {
 	for i := range s.Events {
 		e := &s.Events[i]
-		id, orig := xmlID(e.ID)
+		id, orig := w.idFor(e.ID)
 		fn := ""
 		if e.ForcedNarrative {
 			fn = "true"
 		}
-		w.open("div", false, "xml:id", id, "ttal:id", orig, "begin", frames(e.Start), "end", frames(e.End),
-			"ttm:agent", characterAttr(e.CharacterIDs), "daptm:represents", e.Represents,
+		w.open("div", false, "xml:id", id, "ttal:id", orig, "begin", frames(e.Start), "end", endAttr(e),
+			"ttm:agent", w.characterAttr(e.CharacterIDs), "daptm:represents", e.Represents,
 			"daptm:onScreen", string(e.OnScreen), "ttal:forcedNarrative", fn)
 		for _, d := range e.Descriptions {
 			w.leaf("ttm:desc", d.Text, "daptm:descType", d.Type)
@@ -849,7 +1024,7 @@ func writeDAPTEvents(w *xmlWriter, s *Script, loss Loss) {
 			dropUnknown(loss, t.Unknown, "")
 		}
 		w.close("div")
-		dropUnknown(loss, e.Unknown, "")
+		dropUnknown(loss, e.Unknown, keyOpenEnded)
 	}
 }
 
@@ -862,7 +1037,7 @@ func writeAnchoredText(w *xmlWriter, t *Text, start int64) {
 		if to < from {
 			to = from
 		}
-		return brText(string(runes[from:to]))
+		return w.brText(string(runes[from:to]))
 	}
 	pos := int64(0)
 	for i, a := range t.Anchors {
@@ -884,8 +1059,8 @@ func writeAnchoredText(w *xmlWriter, t *Text, start int64) {
 }
 
 // brText escapes text and turns line breaks into <br/>.
-func brText(s string) string {
-	return strings.ReplaceAll(escapeXML(s, false), "\n", "<br/>")
+func (w *xmlWriter) brText(s string) string {
+	return strings.ReplaceAll(w.escape(s, false), "\n", "<br/>")
 }
 
 // scriptLanguages returns the text languages of s, the script's first.
@@ -929,18 +1104,19 @@ func writeTTMLParagraphs(w *xmlWriter, s *Script, opt WriteOptions, loss Loss) {
 			if t == nil {
 				continue
 			}
-			id, _ := xmlID(e.ID)
+			base, _ := xmlID(e.ID)
 			if li > 0 {
-				id += "." + strconv.Itoa(li)
+				base += "." + strconv.Itoa(li)
 			}
+			id := w.uniqueID(base)
 			fn := ""
 			if e.ForcedNarrative {
 				fn = "true"
 			}
-			w.open("p", false, "xml:id", id, "ttal:event", e.ID, "begin", frames(e.Start), "end", frames(e.End),
-				"ttm:agent", characterAttr(e.CharacterIDs), "daptm:langSrc", t.LangSrc, "ttal:forcedNarrative", fn, "xml:space", "preserve")
+			w.open("p", false, "xml:id", id, "ttal:event", e.ID, "begin", frames(e.Start), "end", endAttr(e),
+				"ttm:agent", w.characterAttr(e.CharacterIDs), "daptm:langSrc", t.LangSrc, "ttal:forcedNarrative", fn, "xml:space", "preserve")
 			w.depth--
-			w.b.WriteString(brText(t.Text) + "</p>")
+			w.b.WriteString(w.brText(t.Text) + "</p>")
 			loss.add("anchors", len(t.Anchors))
 			dropUnknown(loss, t.Unknown, "")
 		}
@@ -956,7 +1132,7 @@ func writeTTMLParagraphs(w *xmlWriter, s *Script, opt WriteOptions, loss Loss) {
 		if e.Represents != "" {
 			loss.add("event content descriptors", 1)
 		}
-		dropUnknown(loss, e.Unknown, "")
+		dropUnknown(loss, e.Unknown, keyOpenEnded)
 		if opt.Language != "" {
 			for _, t := range e.Texts {
 				if t.Lang != opt.Language {

@@ -187,6 +187,8 @@ func (iv interval) contains(t *big.Rat) bool {
 type ttmlTimes struct {
 	raw, active map[*xnode]interval
 	regions     map[string]interval
+	lastTime    *big.Rat // cached by last
+	lastDone    bool
 }
 
 // contents returns the children of n that take part in time containment:
@@ -401,6 +403,10 @@ func (tt *ttmlTimes) activate(n *xnode, parent interval) {
 
 // last returns the latest definite time of the document (nil if none).
 func (tt *ttmlTimes) last() *big.Rat {
+	if tt.lastDone {
+		return tt.lastTime
+	}
+	tt.lastDone = true
 	var m *big.Rat
 	for _, iv := range tt.raw {
 		for _, v := range []*big.Rat{iv.begin, iv.end} {
@@ -409,6 +415,7 @@ func (tt *ttmlTimes) last() *big.Rat {
 			}
 		}
 	}
+	tt.lastTime = m
 	return m
 }
 

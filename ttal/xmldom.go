@@ -169,6 +169,13 @@ func parseXML(data []byte) (*xmlDoc, error) {
 			if len(stack) >= MaxDepth {
 				return nil, fail("elements nested deeper than %d", MaxDepth)
 			}
+			for i, a := range t.Attr { // XML 1.0 §3.1: an attribute appears once per element
+				for _, b := range t.Attr[:i] {
+					if a.Name == b.Name {
+						return nil, fail("attribute %s repeated on element %s", qualified(a.Name), t.Name.Local)
+					}
+				}
+			}
 			n := &xnode{name: t.Name, attr: append([]xml.Attr(nil), t.Attr...), line: line, col: col}
 			if len(stack) == 0 {
 				if doc.root != nil {
@@ -220,4 +227,12 @@ func parseXML(data []byte) (*xmlDoc, error) {
 		return nil, &DecodeError{Path: "(document)", Line: 1, Column: 1, Msg: "XML: no root element"}
 	}
 	return doc, nil
+}
+
+// qualified returns name as prefix-less space:local, or local alone.
+func qualified(name xml.Name) string {
+	if name.Space == "" {
+		return name.Local
+	}
+	return name.Space + ":" + name.Local
 }
