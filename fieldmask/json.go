@@ -4,31 +4,17 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"reflect"
 )
 
 // DecodeDocument decodes a JSON object into a document for [Filter] and
 // [Apply]. Numbers are kept as json.Number, so that they are written back
-// exactly as read.
+// exactly as read. Malformed JSON, a duplicate member (which
+// encoding/json would silently resolve to the last one), a top-level value
+// other than an object and data after it are errors: a [*DecodeError] with
+// the place (JSON path, line and column), wrapping [ErrMalformed].
 func DecodeDocument(data []byte) (map[string]any, error) {
-	return decodeDocument(data, "JSON")
-}
-
-func decodeDocument(data []byte, what string) (map[string]any, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var doc map[string]any
-	if err := dec.Decode(&doc); err != nil {
-		return nil, fmt.Errorf("fieldmask: decoding %s: %w", what, err)
-	}
-	if doc == nil {
-		return nil, fmt.Errorf("fieldmask: decoding %s: not an object", what)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, fmt.Errorf("fieldmask: decoding %s: data after the top-level object", what)
-	}
-	return doc, nil
+	return decodeObject(data, "JSON")
 }
 
 // EncodeDocument encodes a document as compact JSON with sorted keys,
@@ -43,7 +29,8 @@ func EncodeDocument(doc map[string]any) ([]byte, error) {
 	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
-// FilterJSON is [Filter] over an encoded JSON object.
+// FilterJSON is [Filter] over an encoded JSON object. Malformed JSON is a
+// [*DecodeError], as for [DecodeDocument].
 func FilterJSON(doc json.RawMessage, m Mask, opts ...Option) (json.RawMessage, error) {
 	d, err := DecodeDocument(doc)
 	if err != nil {
@@ -57,13 +44,15 @@ func FilterJSON(doc json.RawMessage, m Mask, opts ...Option) (json.RawMessage, e
 }
 
 // ApplyJSON is [Apply] over encoded JSON objects; it returns the updated
-// document and leaves doc and patch untouched.
+// document and leaves doc and patch untouched. Malformed JSON in either
+// (a duplicate member included) is a [*DecodeError], as for
+// [DecodeDocument]; its What says which ("JSON" or "the patch").
 func ApplyJSON(doc, patch json.RawMessage, m Mask, opts ...Option) (json.RawMessage, error) {
 	d, err := DecodeDocument(doc)
 	if err != nil {
 		return nil, err
 	}
-	p, err := decodeDocument(patch, "the patch")
+	p, err := decodeObject(patch, "the patch")
 	if err != nil {
 		return nil, err
 	}

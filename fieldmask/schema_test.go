@@ -3,6 +3,7 @@ package fieldmask
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"reflect"
 	"strconv"
 	"strings"
@@ -109,10 +110,11 @@ func TestPathErrorsNameThePath(t *testing.T) {
 
 func TestJSONHelpers(t *testing.T) {
 	for _, c := range []struct{ doc, patch, err string }{
-		{`[1]`, `{}`, "fieldmask: decoding JSON: json: cannot unmarshal array"},
-		{`null`, `{}`, "fieldmask: decoding JSON: not an object"},
-		{`{} {}`, `{}`, "fieldmask: decoding JSON: data after the top-level object"},
-		{`{"a":1}`, `{"a":`, "fieldmask: decoding the patch: unexpected EOF"},
+		{`[1]`, `{}`, "fieldmask: decoding JSON: (document): want an object, got an array (line 1, col 1)"},
+		{`null`, `{}`, "fieldmask: decoding JSON: (document): want an object, got null (line 1, col 1)"},
+		{`{} {}`, `{}`, "fieldmask: decoding JSON: (document): data after the top-level object (line 1, col 4)"},
+		{`{"a":1}`, `{"a":`, "fieldmask: decoding the patch: a: unexpected end of input (line 1, col 6)"},
+		{`{"a":1}`, `{"a":1,"a":2}`, `fieldmask: decoding the patch: (document): duplicate member "a" (line 1, col 8)`},
 	} {
 		_, err := ApplyJSON([]byte(c.doc), []byte(c.patch), MustParse("a"))
 		if err == nil || !strings.HasPrefix(err.Error(), c.err) {
@@ -122,5 +124,46 @@ func TestJSONHelpers(t *testing.T) {
 	out, err := ApplyJSON([]byte(`{"a":1e3,"b":12345678901234567890}`), []byte(`{"a":0.10}`), MustParse("a"))
 	if err != nil || string(out) != `{"a":0.10,"b":12345678901234567890}` {
 		t.Errorf("numbers not kept verbatim: %s, %v", out, err)
+	}
+}
+
+// TestDecodeDocumentPlaces pins the review findings that malformed JSON
+// was reported without its place ("decoding JSON: invalid character '}'
+// ...") and that a duplicate member was silently resolved to the last one,
+// while the TTAL decoder rejects it.
+func TestDecodeDocumentPlaces(t *testing.T) {
+	many := `{"m":{`
+	for i := range 40 {
+		many += fmt.Sprintf(`"k%d":%d,`, i, i)
+	}
+	many += `"k7":0}}`
+	for _, c := range []struct{ doc, err string }{
+		{`{"title":{"name":"New",}}`, `title: invalid character '}' looking for beginning of object key string (line 1, col 24)`},
+		{`{"title":{"name":"A","name":"B"}}`, `title: duplicate member "name" (line 1, col 22)`},
+		{`{"a":1,"\u0061":2}`, `(document): duplicate member "a" (line 1, col 8)`},
+		{`{"events":[{"id":"e1"},{"id":"e2","texts":[],"id":"e3"}]}`, `events[1]: duplicate member "id" (line 1, col 46)`},
+		{many, `m: duplicate member "k7" (line 1, col 347)`},
+		{`{"m":{"a.b":1,"a.b":2}}`, `m: duplicate member "a.b" (line 1, col 15)`},
+		{`{"a.b":{"c":}}`, "`a.b`.c: invalid character '}' looking for beginning of value (line 1, col 13)"},
+		{"{\n \"a\": 1,\n \"b\": -}", `b: invalid character '}' in numeric literal (line 3, col 8)`},
+		{`{"é":"ü",}`, `(document): invalid character '}' looking for beginning of object key string (line 1, col 10)`},
+		{`{"a":[1,2,}`, `a[2]: invalid character '}' looking for beginning of value (line 1, col 11)`},
+		{`{"a":[{"b":[{"c":tru}]}]}`, `a[0].b[0].c: invalid character '}' in literal true (expecting 'e') (line 1, col 21)`},
+		{`{"a":"x\"y",`, `(document): unexpected end of input (line 1, col 13)`},
+		{`"x"`, `(document): want an object, got a string (line 1, col 1)`},
+		{"\n  {}\n x", `(document): data after the top-level object (line 3, col 2)`},
+		{`{"a":{"x":1},"b":{"x":1},"x":[{"x":1},{"x":2}],"":1}`, ``},
+	} {
+		_, err := DecodeDocument([]byte(c.doc))
+		if c.err == "" {
+			if err != nil {
+				t.Errorf("DecodeDocument(%s): %v", c.doc, err)
+			}
+			continue
+		}
+		var de *DecodeError
+		if want := "fieldmask: decoding JSON: " + c.err; err == nil || err.Error() != want || !errors.Is(err, ErrMalformed) || !errors.As(err, &de) {
+			t.Errorf("DecodeDocument(%s) = %v\nwant %s", c.doc, err, want)
+		}
 	}
 }

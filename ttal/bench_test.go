@@ -108,6 +108,18 @@ func BenchmarkDecodeValidate(b *testing.B) {
 	}
 }
 
+// BenchmarkValidateOverlaps validates 20,000 events that all overlap one
+// another and name no speaker (one structural.overlap finding each).
+func BenchmarkValidateOverlaps(b *testing.B) {
+	s := overlapScript(20000, func(int) []string { return nil })
+	b.ReportAllocs()
+	for b.Loop() {
+		if fs := Validate(s, ProfileStructural); len(fs) != 20002 { // and 3 unused characters
+			b.Fatal(len(fs))
+		}
+	}
+}
+
 // BenchmarkEncode writes a 10,000-event script.
 func BenchmarkEncode(b *testing.B) {
 	s := generateScript(benchEvents)

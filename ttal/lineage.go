@@ -166,20 +166,76 @@ func (c Change) String() string {
 	return fmt.Sprintf("%s %s: %s", c.Kind, c.EventID, c.Detail)
 }
 
+// DuplicateIDError is the error of [Diff] when a script has two events with
+// the same id: events are matched by id, so which would be compared with
+// which is not known (before, the last one with each id was compared and
+// the others silently ignored).
+type DuplicateIDError struct {
+	InNew         bool   // the duplicate is in the second script, not the first
+	ID            string // the first id found twice, in event order
+	First, Second int    // indexes of its first two events
+	Others        int    // how many other ids are not unique
+}
+
+// Error returns e.g. `events[2]: id "e1" is already used by events[0];
+// diff matches events by id`.
+func (e *DuplicateIDError) Error() string {
+	more := ""
+	if e.Others > 0 {
+		more = fmt.Sprintf(" (and %d other duplicate %s)", e.Others, plural(e.Others, "id", "ids"))
+	}
+	return fmt.Sprintf("events[%d]: id %q is already used by events[%d]%s; diff matches events by id", e.Second, e.ID, e.First, more)
+}
+
+// Unwrap returns [ErrInvalid].
+func (e *DuplicateIDError) Unwrap() error { return ErrInvalid }
+
+// eventsByID indexes the events of s by id, or returns a
+// [*DuplicateIDError] when an id is not unique.
+func eventsByID(s *Script, inNew bool) (map[string]*Event, error) {
+	byID := make(map[string]*Event, len(s.Events))
+	index := make(map[string]int, len(s.Events))
+	var dup *DuplicateIDError
+	counted := map[string]bool{}
+	for i := range s.Events {
+		id := s.Events[i].ID
+		first, ok := index[id]
+		switch {
+		case !ok:
+			index[id] = i
+			byID[id] = &s.Events[i]
+		case dup == nil:
+			dup = &DuplicateIDError{InNew: inNew, ID: id, First: first, Second: i}
+			counted[id] = true
+		case !counted[id]:
+			dup.Others++
+			counted[id] = true
+		}
+	}
+	if dup != nil {
+		return nil, dup
+	}
+	return byID, nil
+}
+
 // Diff compares the events of two versions of a script by id: events
 // added, removed, retimed (start or end moved), retexted (a text added,
 // removed or changed) and reassigned (speakers changed). Changes are in
-// the order of the events of b, removals last.
-func Diff(a, b *Script) []Change {
+// the order of the events of b, removals last. Ids must be unique in each
+// script; if not, the error is a [*DuplicateIDError].
+func Diff(a, b *Script) ([]Change, error) {
 	if a == nil {
 		a = &Script{}
 	}
 	if b == nil {
 		b = &Script{}
 	}
-	old := make(map[string]*Event, len(a.Events))
-	for i := range a.Events {
-		old[a.Events[i].ID] = &a.Events[i]
+	old, err := eventsByID(a, false)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := eventsByID(b, true); err != nil {
+		return nil, err
 	}
 	var out []Change
 	seen := map[string]bool{}
@@ -211,7 +267,7 @@ func Diff(a, b *Script) []Change {
 	for _, id := range removed {
 		out = append(out, Change{Removed, id, ""})
 	}
-	return out
+	return out, nil
 }
 
 // textDiff names the languages whose text differs.

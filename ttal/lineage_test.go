@@ -2,6 +2,7 @@ package ttal
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"reflect"
 	"regexp"
@@ -51,13 +52,57 @@ func TestDeriveAndDiff(t *testing.T) {
 	d.Events[2].CharacterIDs = []string{"c2", "c1"}
 	d.Events = append(d.Events[:3], d.Events[4:]...)
 	d.Events = append(d.Events, Event{ID: "new", Start: 1, End: 2})
-	got := fmt.Sprint(Diff(s, d))
+	changes, err := Diff(s, d)
+	got := fmt.Sprint(changes)
 	want := "[retimed e1: [0, 48) → [1, 48) retexted e2: [en-US] reassigned e3: [c1] → [c2 c1] added new removed e4]"
-	if got != want {
-		t.Fatalf("diff = %s\nwant   %s", got, want)
+	if err != nil || got != want {
+		t.Fatalf("diff = %s, %v\nwant   %s", got, err, want)
 	}
-	if len(Diff(s, s)) != 0 {
-		t.Fatal("diff of a script with itself")
+	if changes, err := Diff(s, s); len(changes) != 0 || err != nil {
+		t.Fatalf("diff of a script with itself: %v, %v", changes, err)
+	}
+}
+
+// TestDiffDuplicateIDs pins the review finding that with two events of the
+// same id Diff compared only the last one and ignored the others: events
+// are matched by id, so a duplicate id is an error naming the place.
+func TestDiffDuplicateIDs(t *testing.T) {
+	ids := func(list ...string) *Script {
+		s := generateScript(len(list))
+		for i, id := range list {
+			s.Events[i].ID = id
+		}
+		return s
+	}
+	for _, c := range []struct {
+		name string
+		a, b *Script
+		want string // error, or the changes
+	}{
+		{"unique", ids("e1", "e2", "e3"), ids("e1", "e3", "e4"), "[retimed e3: [144, 192) → [72, 120) reassigned e3: [c1] → [c2] retexted e3: [en-US fr-FR] added e4 removed e2]"},
+		{"in the new script", ids("e1", "e2", "e3"), ids("e1", "e2", "e1"), `new: events[2]: id "e1" is already used by events[0]; diff matches events by id`},
+		{"in the old script", ids("e1", "e1"), ids("e1", "e2"), `old: events[1]: id "e1" is already used by events[0]; diff matches events by id`},
+		{"three times", ids("e1", "e2"), ids("e2", "e1", "e2", "e2"), `new: events[2]: id "e2" is already used by events[0]; diff matches events by id`},
+		{"several ids", ids("e1", "e2"), ids("e1", "e2", "e3", "e2", "e3", "e1", "e1"), `new: events[3]: id "e2" is already used by events[1] (and 2 other duplicate ids); diff matches events by id`},
+		{"one other", ids("x", "y", "x", "y", "x"), ids(), `old: events[2]: id "x" is already used by events[0] (and 1 other duplicate id); diff matches events by id`},
+		{"empty ids", ids("", ""), ids(), `old: events[1]: id "" is already used by events[0]; diff matches events by id`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			changes, err := Diff(c.a, c.b)
+			var got string
+			var de *DuplicateIDError
+			switch {
+			case err == nil:
+				got = fmt.Sprint(changes)
+			case errors.As(err, &de) && errors.Is(err, ErrInvalid) && changes == nil:
+				got = map[bool]string{false: "old: ", true: "new: "}[de.InNew] + err.Error()
+			default:
+				got = fmt.Sprintf("unexpected error %v (changes %v)", err, changes)
+			}
+			if got != c.want {
+				t.Errorf("got  %s\nwant %s", got, c.want)
+			}
+		})
 	}
 }
 

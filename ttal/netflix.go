@@ -76,7 +76,7 @@ func (v *validator) netflixSubtitle(p Profile) {
 	maxCPS := lookup(v.opt.CharsPerSecond, cps, lang)
 	maxCPL := lookup(v.opt.CharsPerLine, netflixCharsPerLine, lang)
 
-	var prev *Event
+	var prev *Event // the event the gap rules measure from
 	for _, i := range v.sortedEvents() {
 		e := &v.s.Events[i]
 		if p == ProfileNetflixForcedNarrative && !e.ForcedNarrative {
@@ -122,7 +122,9 @@ func (v *validator) netflixSubtitle(p Profile) {
 			}
 		}
 		v.shotChanges(e, window)
-		prev = e
+		if prev == nil || e.End >= prev.End {
+			prev = e // the earlier event ending last, so nested events do not hide overlaps
+		}
 	}
 }
 

@@ -16,7 +16,9 @@ func TestNoPanicOnZeroInputs(t *testing.T) {
 	_ = s.Derive(AsRecorded, "fr", "x")
 	var e *Event
 	_ = e.Text("en")
-	_ = Diff(nil, nil)
+	if c, err := Diff(nil, nil); c != nil || err != nil {
+		t.Errorf("Diff(nil, nil) = %v, %v", c, err)
+	}
 	_ = Validate(nil, ProfileNetflixSubtitle)
 	_ = Validate(&Script{}, ProfileNetflixSubtitle)
 	_ = Validate(&Script{Timing: Timing{FrameRate: Rate25}, Events: []Event{{}}}, ProfileNetflixDubAsRecorded)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/mp4pkg/mp4pkg/ttal"
@@ -17,7 +18,8 @@ func newTTALDiffCmd() *cobra.Command {
 		Short: "List the events added, removed, retimed, retexted or reassigned between two versions of a script",
 		Long: "diff compares two versions of a script (TTAL JSON, or any format that convert reads) event by event,\n" +
 			"matching events by id, and prints one change a line (or a JSON array). It exits 0 whether or not\n" +
-			"the versions differ; the output is empty when they do not.",
+			"the versions differ; the output is empty when they do not. Ids must be unique in each version:\n" +
+			"a duplicate id is an error (exit 1) naming the file and the events.",
 		Example: "  mp4pkg ttal diff episode.v1.ttal episode.v2.ttal\n" +
 			"  mp4pkg ttal diff --format json before.ttal after.ttal",
 		Args: exactArgs(2),
@@ -44,7 +46,18 @@ func newTTALDiffCmd() *cobra.Command {
 					return fmt.Errorf("%s: %w", name, err)
 				}
 			}
-			changes := ttal.Diff(scripts[0], scripts[1])
+			changes, err := ttal.Diff(scripts[0], scripts[1])
+			var dup *ttal.DuplicateIDError
+			if errors.As(err, &dup) {
+				name := args[0]
+				if dup.InNew {
+					name = args[1]
+				}
+				return fmt.Errorf("%s: %w", name, err)
+			}
+			if err != nil {
+				return err
+			}
 			out := cmd.OutOrStdout()
 			if format == "json" {
 				if changes == nil {

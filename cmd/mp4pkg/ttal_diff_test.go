@@ -67,3 +67,35 @@ func TestTTALDiff(t *testing.T) {
 		}
 	}
 }
+
+// TestTTALDiffDuplicateIDs pins the review finding that ttal diff, given a
+// script with two events of the same id, compared only the last one and
+// reported the others as removed: a duplicate id is now an error naming
+// the file and both events.
+func TestTTALDiffDuplicateIDs(t *testing.T) {
+	orig := filepath.Join(testmedia.RepoRoot(), "ttal", "testdata", "example.ttal")
+	data, err := os.ReadFile(orig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := ttal.Unmarshal(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Events[1].ID = s.Events[0].ID
+	var buf bytes.Buffer
+	if err := s.Encode(&buf); err != nil {
+		t.Fatal(err)
+	}
+	dup := filepath.Join(t.TempDir(), "dupid.ttal")
+	if err := os.WriteFile(dup, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want := dup + `: events[1]: id "e1" is already used by events[0]; diff matches events by id`
+	for _, args := range [][]string{{orig, dup}, {dup, orig}, {"--format", "json", orig, dup}} {
+		code, out, errs := runCLI(t, nil, append([]string{"ttal", "diff"}, args...)...)
+		if code != 1 || out != "" || errs != "mp4pkg: "+want+"\n" {
+			t.Errorf("diff %v: exit %d, stdout %q, stderr %q; want exit 1 and %q", args, code, out, errs, want)
+		}
+	}
+}

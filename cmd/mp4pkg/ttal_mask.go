@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -200,6 +201,15 @@ func readDocument(cmd *cobra.Command, name string) (map[string]any, error) {
 		return nil, err
 	}
 	doc, err := fieldmask.DecodeDocument(data)
+	var de *fieldmask.DecodeError
+	if errors.As(err, &de) {
+		// Said as the TTAL decoder says it: "FILE: PATH: message (line L, col C)".
+		p := de.Path
+		if p == "" {
+			p = "(document)"
+		}
+		return nil, fmt.Errorf("%s: %s: %s (line %d, col %d)", name, p, de.Msg, de.Line, de.Column)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}

@@ -42,7 +42,7 @@ func TestTTALGet(t *testing.T) {
 		{"unknown view", "", []string{"--view", "nope", file}, 2, "unknown --view"},
 		{"fields and view", "", []string{"--view", "texts", "--fields", "title", file}, 2, "cannot be used together"},
 		{"strict unknown path", "", []string{"--strict", "--fields", "events.nope", file}, 1, `path "events.nope": no field nope`},
-		{"bad JSON", "", []string{"--fields", "title", bad}, 1, "decoding JSON"},
+		{"bad JSON", "", []string{"--fields", "title", bad}, 1, "bad.ttal: events[0]: unexpected end of input (line 1, col 12)"},
 		{"missing file", "", []string{filepath.Join(t.TempDir(), "none.ttal")}, 1, "no such file"},
 		{"two files", "", []string{file, file}, 2, "takes 1 argument"},
 	} {
@@ -111,6 +111,49 @@ func TestTTALPatch(t *testing.T) {
 				if !strings.Contains(got, w) {
 					t.Errorf("output %q lacks %q", got, w)
 				}
+			}
+		})
+	}
+}
+
+// TestTTALPatchJSONPlaces pins the review findings that a malformed patch
+// was reported without its place, and that a duplicate member in the patch
+// (or in the script) was accepted, the last one winning, while the TTAL
+// decoder rejects it.
+func TestTTALPatchJSONPlaces(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	script := write("s.ttal", maskScript)
+	for _, c := range []struct {
+		name, patch, script, mask, want string
+	}{
+		{"trailing comma", `{"title":{"name":"New",}}`, "", "title.name",
+			`bad.json: title: invalid character '}' looking for beginning of object key string (line 1, col 24)`},
+		{"duplicate member", `{"title":{"name":"A","name":"B"}}`, "", "title.name",
+			`bad.json: title: duplicate member "name" (line 1, col 22)`},
+		{"duplicate in an array", "{\"characters\":[\n {\"id\":\"c1\"},\n {\"id\":\"c2\",\"name\":\"B\",\"id\":\"c3\"}]}", "", "characters",
+			`bad.json: characters[1]: duplicate member "id" (line 3, col 24)`},
+		{"cut short", `{"language":`, "", "language",
+			`bad.json: language: unexpected end of input (line 1, col 13)`},
+		{"not an object", `["x"]`, "", "language",
+			`bad.json: (document): want an object, got an array (line 1, col 1)`},
+		{"duplicate in the script", `{"language":"de-DE"}`, `{"format":"ttal","format":"ttal"}`, "language",
+			`dup.ttal: (document): duplicate member "format" (line 1, col 18)`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			file := script
+			if c.script != "" {
+				file = write("dup.ttal", c.script)
+			}
+			code, out, errs := runCLI(t, nil, "ttal", "patch", "--mask", c.mask, "--patch", write("bad.json", c.patch), file)
+			if code != 1 || out != "" || strings.Count(errs, "\n") != 1 || !strings.HasSuffix(errs, c.want+"\n") {
+				t.Errorf("exit %d, stdout %q, stderr %q; want exit 1 and one line ending in %q", code, out, errs, c.want)
 			}
 		})
 	}
