@@ -2,6 +2,7 @@ package ttal
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -160,6 +161,49 @@ func TestSubtitleWriteTimeLimits(t *testing.T) {
 		_, err := Write(&bytes.Buffer{}, s, c.f, WriteOptions{})
 		if err == nil || !strings.Contains(err.Error(), `event "late"`) {
 			t.Errorf("%s at frame %d: error %v", c.f, c.start, err)
+		}
+	}
+}
+
+// TestSubtitleFramesSurvive: every frame of the first minutes, as a start
+// and as an end, comes back the same through SRT, WebVTT and SSA (times in
+// milliseconds and centiseconds, rounded to the nearest) and, at the rates
+// it stores (25 and 30 frames), EBU-STL. Before, SSA truncated to the
+// centisecond: at 59.94 fps frame 103 (1.7184 s) was written 1.71 and read
+// back as frame 102.
+func TestSubtitleFramesSurvive(t *testing.T) {
+	const n = 6000
+	for _, rate := range []FrameRate{Rate23976, Rate25, Rate2997, Rate50, Rate5994, Rate60} {
+		s := New(OriginalTranscript, "en", rate)
+		for k := int64(0); k < n; k += 2 {
+			s.Events = append(s.Events, Event{ID: fmt.Sprint(k), Start: k, End: k + 1 + k%3, Texts: []Text{{Lang: "en", Text: "x"}}})
+		}
+		formats := []Format{FormatSRT, FormatVTT, FormatASS}
+		if rate == Rate25 || rate == Rate2997 {
+			formats = append(formats, FormatSTL)
+		}
+		for _, f := range formats {
+			var b bytes.Buffer
+			if _, err := Write(&b, s, f, WriteOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			back, err := ReadBytes(b.Bytes(), f, ReadOptions{FrameRate: rate})
+			if err != nil {
+				t.Fatal(err)
+			}
+			off := 0
+			for i := range s.Events {
+				a, b := s.Events[i], back.Events[i]
+				if a.Start != b.Start || a.End != b.End {
+					if off == 0 {
+						t.Errorf("%s %s: [%d, %d) came back [%d, %d)", rate, f, a.Start, a.End, b.Start, b.End)
+					}
+					off++
+				}
+			}
+			if off > 0 {
+				t.Errorf("%s %s: %d of %d events off", rate, f, off, len(s.Events))
+			}
 		}
 	}
 }
