@@ -69,8 +69,8 @@ func readSubtitles(data []byte, f Format, opt ReadOptions) (*Script, error) {
 		grid = rate
 	}
 	lang := opt.Language
-	if lang == "" && subs.Metadata != nil {
-		lang = astisubLanguages[subs.Metadata.Language] // EBU-STL's GSI language code
+	if lang == "" && f == FormatSTL && len(data) >= stlLanguageOffset+2 {
+		lang = stlLanguageTag(string(data[stlLanguageOffset : stlLanguageOffset+2])) // astisub knows five
 	}
 	if lang == "" {
 		lang = "und"
@@ -407,11 +407,8 @@ func writeSubtitles(s *Script, f Format, opt WriteOptions, loss Loss) ([]byte, e
 	}
 	if f == FormatSTL {
 		subs.Metadata.Framerate = int(stlFPS)
-		for name, tag := range astisubLanguages {
-			if primaryLanguage(lang) == tag { // the language of the texts written
-				subs.Metadata.Language = name
-			}
-		}
+		date := stlDate(s) // astisub's default is the local clock's date
+		subs.Metadata.STLCreationDate, subs.Metadata.STLRevisionDate = &date, &date
 	}
 	// Each time is handed to astisub on the grid it writes, which it
 	// truncates to: the nearest millisecond (SSA: centisecond) to the
@@ -498,6 +495,14 @@ func writeSubtitles(s *Script, f Format, opt WriteOptions, loss Loss) ([]byte, e
 	}
 	out := b.Bytes()
 	switch f {
+	case FormatSTL: // the language of the texts written (astisub knows five)
+		code, ok := stlLanguageCode(lang)
+		if !ok {
+			loss.add(lossSTLLang, 1)
+		}
+		if len(out) >= stlLanguageOffset+2 {
+			copy(out[stlLanguageOffset:], code)
+		}
 	case FormatSRT:
 		out = bytes.TrimPrefix(out, []byte("\ufeff"))
 		out = restoreCueIDs(out, ids, true)

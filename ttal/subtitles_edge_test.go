@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/asticode/go-astisub"
 )
 
 const assHead = "[Script Info]\nScriptType: v4.00+\n\n[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n"
@@ -204,6 +207,66 @@ func TestSubtitleFramesSurvive(t *testing.T) {
 			if off > 0 {
 				t.Errorf("%s %s: %d of %d events off", rate, f, off, len(s.Events))
 			}
+		}
+	}
+}
+
+// TestSTLReproducible: the GSI creation and revision dates do not come from
+// the clock (astisub's default: the local date, which differs between time
+// zones on the same instant) but from the script's newest lineage time,
+// else 700101.
+func TestSTLReproducible(t *testing.T) {
+	defer func(loc *time.Location, now func() time.Time) { time.Local, astisub.Now = loc, now }(time.Local, astisub.Now)
+	s := generateScript(3)
+	write := func(zone string, now time.Time) []byte {
+		loc, err := time.LoadLocation(zone)
+		if err != nil {
+			t.Skip(err)
+		}
+		time.Local, astisub.Now = loc, func() time.Time { return now.In(loc) }
+		var b bytes.Buffer
+		if _, err := Write(&b, s, FormatSTL, WriteOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		return b.Bytes()
+	}
+	instant := time.Date(2024, 3, 1, 11, 30, 0, 0, time.UTC) // 2 March in Kiritimati, 29 February at GMT-12
+	a := write("Pacific/Kiritimati", instant)
+	b := write("Etc/GMT+12", instant.Add(400*24*time.Hour))
+	if !bytes.Equal(a, b) {
+		t.Fatal("two clocks, two files")
+	}
+	if got := string(a[224:236]); got != "700101700101" {
+		t.Fatalf("CD RD %q", got)
+	}
+	s.Lineage = []LineageEntry{{ScriptID: "a", CreatedAt: "2023-12-31T23:30:00-02:00"}, {ScriptID: "b", CreatedAt: "2021-05-01T00:00:00Z"}}
+	if got := string(write("Etc/GMT+12", instant)[224:236]); got != "240101240101" {
+		t.Fatalf("CD RD %q, want the newest lineage date", got)
+	}
+}
+
+// TestSTLLanguage: the GSI language code is EBU Tech 3264's for the
+// language written (before: 0F, French, for any language astisub did not
+// know), read back as the script's language; one without a code is
+// written 00 and reported.
+func TestSTLLanguage(t *testing.T) {
+	for _, c := range []struct{ lang, code, back, loss string }{
+		{"de", "08", "de", ""}, {"fr-FR", "0F", "fr", ""}, {"en-GB", "09", "en", ""}, {"ja", "69", "ja", ""},
+		{"nl-BE", "2A", "nl-BE", ""}, {"und", "00", "und", ""}, {"haw", "00", "und", "dropped 1 languages without an EBU-STL code"},
+	} {
+		s := New(OriginalTranscript, c.lang, Rate25)
+		s.Events = []Event{{ID: "1", Start: 25, End: 50, Texts: []Text{{Lang: c.lang, Text: "x"}}}}
+		var b bytes.Buffer
+		loss, err := Write(&b, s, FormatSTL, WriteOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := b.String()[14:16]; got != c.code || loss.String() != c.loss {
+			t.Errorf("%s: code %s (loss %q), want %s (%q)", c.lang, got, loss, c.code, c.loss)
+		}
+		back, err := ReadBytes(b.Bytes(), FormatSTL, ReadOptions{})
+		if err != nil || back.Language != c.back {
+			t.Errorf("%s: read back as %v (%v), want %s", c.lang, back.Language, err, c.back)
 		}
 	}
 }
