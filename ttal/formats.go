@@ -96,22 +96,50 @@ func (l Loss) add(kind string, n int) {
 	}
 }
 
+// Kinds of loss that are changes made so that the output is valid, rather
+// than things left out.
+const (
+	lossLengthened = "cues lengthened to one frame"               // shorter than half a frame once rounded
+	lossArrowSRT   = `"-->" in SRT text written "- ->"`           // SRT cannot escape it
+	lossNameComma  = `commas in SSA speaker names written ";"`    // the Name field cannot hold one
+	lossSSACodes   = "SSA override codes in text made full-width" // "{…}", "\N", "\n", "\h"
+)
+
+// Kinds of loss that are things left out of the script or the output.
+const (
+	lossUnparsed = "unparsed lines"                    // SRT: text after a blank line inside a cue
+	lossSTLLang  = "languages without an EBU-STL code" // written as 00 (unknown)
+)
+
+// changeKinds are the kinds listed apart from what was dropped.
+var changeKinds = map[string]bool{lossLengthened: true, lossArrowSRT: true, lossNameComma: true, lossSSACodes: true}
+
 // String summarises the loss on one line, e.g. "dropped 3 anchors, 2
-// annotations"; empty when nothing was lost.
+// annotations; 1 cues lengthened to one frame" (what was dropped, then what
+// was changed); empty when nothing was lost.
 func (l Loss) String() string {
-	if len(l) == 0 {
-		return ""
-	}
 	kinds := make([]string, 0, len(l))
 	for k := range l {
 		kinds = append(kinds, k)
 	}
 	sort.Strings(kinds)
-	parts := make([]string, len(kinds))
-	for i, k := range kinds {
-		parts[i] = fmt.Sprintf("%d %s", l[k], k)
+	var dropped, changed []string
+	for _, k := range kinds {
+		part := fmt.Sprintf("%d %s", l[k], k)
+		if changeKinds[k] {
+			changed = append(changed, part)
+		} else {
+			dropped = append(dropped, part)
+		}
 	}
-	return "dropped " + strings.Join(parts, ", ")
+	var groups []string
+	if len(dropped) > 0 {
+		groups = append(groups, "dropped "+strings.Join(dropped, ", "))
+	}
+	if len(changed) > 0 {
+		groups = append(groups, strings.Join(changed, ", "))
+	}
+	return strings.Join(groups, "; ")
 }
 
 // Read reads a script in format f. No panic escapes, whatever the input.

@@ -108,13 +108,6 @@ func metadataFields(m *astisub.Metadata) int {
 	return n
 }
 
-// astisubLanguages maps go-astisub's language names (EBU-STL's GSI code)
-// to BCP 47.
-var astisubLanguages = map[string]string{
-	astisub.LanguageChinese: "zh", astisub.LanguageEnglish: "en", astisub.LanguageFrench: "fr",
-	astisub.LanguageJapanese: "ja", astisub.LanguageNorwegian: "no",
-}
-
 // ttmlLoss counts what a TTML or DAPT document has that readTTML does not
 // carry: styling, layout, images, embedded or referenced audio, animation
 // other than tts:display, and document metadata other than the title.

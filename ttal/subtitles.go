@@ -36,25 +36,19 @@ func guard(what string, fn func() error) (err error) {
 
 // readSubtitles reads SRT, WebVTT, SSA/ASS or EBU-STL.
 func readSubtitles(data []byte, f Format, opt ReadOptions) (*Script, error) {
-	var subs *astisub.Subtitles
-	err := guard("reading "+string(f), func() error {
-		var err error
-		r := bytes.NewReader(data)
-		switch f {
-		case FormatSRT:
-			subs, err = astisub.ReadFromSRT(r)
-		case FormatVTT:
-			subs, err = astisub.ReadFromWebVTT(r)
-		case FormatASS: // without astisub's default callbacks, which write to the global logger
-			subs, err = astisub.ReadFromSSAWithOptions(r, astisub.SSAOptions{
-				OnUnknownSectionName: func(string) {}, OnInvalidLine: func(string) {}})
-		case FormatSTL:
-			subs, err = astisub.ReadFromSTL(r, astisub.STLOptions{})
-		}
-		return err
-	})
+	if opt.Loss == nil {
+		opt.Loss = Loss{} // counted, then forgotten
+	}
+	prepared, cues, err := prepareSubtitles(data, f)
+	if err != nil {
+		return nil, err
+	}
+	subs, err := readAstisub(prepared, f)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %v", ErrInvalid, f, strings.TrimPrefix(err.Error(), "astisub: "))
+	}
+	if len(cues) != len(subs.Items) {
+		cues = nil // the scan and astisub disagree: no line numbers
 	}
 	rate := opt.FrameRate
 	grid := FrameRate{} // the grid the file's times are on, when it has frames
@@ -75,8 +69,8 @@ func readSubtitles(data []byte, f Format, opt ReadOptions) (*Script, error) {
 		grid = rate
 	}
 	lang := opt.Language
-	if lang == "" && subs.Metadata != nil {
-		lang = astisubLanguages[subs.Metadata.Language] // EBU-STL's GSI language code
+	if lang == "" && f == FormatSTL && len(data) >= stlLanguageOffset+2 {
+		lang = stlLanguageTag(string(data[stlLanguageOffset : stlLanguageOffset+2])) // astisub knows five
 	}
 	if lang == "" {
 		lang = "und"
@@ -105,7 +99,30 @@ func readSubtitles(data []byte, f Format, opt ReadOptions) (*Script, error) {
 			id = base + "-" + strconv.Itoa(k)
 		}
 		used[id] = true
+		line := 0
+		if cues != nil {
+			line = cues[i].line
+			opt.Loss.add(lossUnparsed, cues[i].unparsed)
+		}
+		if it.EndAt < it.StartAt {
+			return nil, cueError(f, i+1, line, "ends (%s) before it starts (%s)", it.EndAt, it.StartAt)
+		}
 		e := Event{ID: id, Start: grid.Frames(it.StartAt), End: grid.Frames(it.EndAt)}
+		if e.End > MaxFrame {
+			return nil, cueError(f, i+1, line, "time %s is frame %d at %s, beyond %d", it.EndAt, e.End, grid, int64(MaxFrame))
+		}
+		if e.End <= e.Start { // shorter than half a frame
+			e.End = e.Start + 1
+			opt.Loss.add(lossLengthened, 1)
+		}
+		if f == FormatSRT { // astisub keeps what follows a blank line in the last cue only
+			for k, l := range it.Lines {
+				if strings.TrimSpace(l.String()) == "" {
+					it.Lines = it.Lines[:k]
+					break
+				}
+			}
+		}
 		if settings != nil && settings[i] != "" {
 			e.Unknown = Members{{Key: keyCueSettings, Value: markupJSON(FormatVTT, settings[i])}}
 		}
@@ -114,15 +131,25 @@ func readSubtitles(data []byte, f Format, opt ReadOptions) (*Script, error) {
 			t.Unknown = Members{{Key: keyMarkup, Value: markupJSON(f, m)}}
 		}
 		e.Texts = []Text{t}
-		for _, l := range it.Lines {
-			if l.VoiceName == "" {
-				continue
+		var voices []string
+		if f == FormatVTT && cues != nil {
+			voices = cues[i].voices // astisub keeps the first of a line's voices only
+		} else {
+			for _, l := range it.Lines {
+				if v := l.VoiceName; v != "" {
+					if f == FormatVTT {
+						v = decodeVoice(v)
+					}
+					voices = append(voices, v)
+				}
 			}
-			cid, ok := chars[l.VoiceName]
+		}
+		for _, v := range voices {
+			cid, ok := chars[v]
 			if !ok {
 				cid = "c" + strconv.Itoa(len(chars)+1)
-				chars[l.VoiceName] = cid
-				s.Characters = append(s.Characters, Character{ID: cid, Name: l.VoiceName})
+				chars[v] = cid
+				s.Characters = append(s.Characters, Character{ID: cid, Name: v})
 			}
 			if !contains(e.CharacterIDs, cid) {
 				e.CharacterIDs = append(e.CharacterIDs, cid)
@@ -220,16 +247,15 @@ func markupLines(t *Text, f Format) []astisub.Line {
 		if markup == "" {
 			continue
 		}
+		doc := "WEBVTT\n\n00:00:00.000 --> 00:00:01.000\n" + markup + "\n"
+		if src == FormatSRT {
+			doc = "1\n00:00:00,000 --> 00:00:01,000\n" + markup + "\n"
+		}
+		prepared, _, err := prepareSubtitles([]byte(doc), src)
 		var subs *astisub.Subtitles
-		err := guard("markup", func() error {
-			var err error
-			if src == FormatSRT {
-				subs, err = astisub.ReadFromSRT(strings.NewReader("1\n00:00:00,000 --> 00:00:01,000\n" + markup + "\n"))
-			} else {
-				subs, err = astisub.ReadFromWebVTT(strings.NewReader("WEBVTT\n\n00:00:00.000 --> 00:00:01.000\n" + markup + "\n"))
-			}
-			return err
-		})
+		if err == nil {
+			subs, err = readAstisub(prepared, src)
+		}
 		if err == nil && len(subs.Items) == 1 && plainText(subs.Items[0].Lines) == t.Text {
 			if src == FormatVTT && f == FormatSRT {
 				srtFromWebVTTTags(subs.Items[0].Lines)
@@ -381,17 +407,26 @@ func writeSubtitles(s *Script, f Format, opt WriteOptions, loss Loss) ([]byte, e
 	}
 	if f == FormatSTL {
 		subs.Metadata.Framerate = int(stlFPS)
-		for name, tag := range astisubLanguages {
-			if primaryLanguage(lang) == tag { // the language of the texts written
-				subs.Metadata.Language = name
-			}
-		}
+		date := stlDate(s) // astisub's default is the local clock's date
+		subs.Metadata.STLCreationDate, subs.Metadata.STLRevisionDate = &date, &date
 	}
+	// Each time is handed to astisub on the grid it writes, which it
+	// truncates to: the nearest millisecond (SSA: centisecond) to the
+	// frame's exact time, which reads back as the same frame at up to 1000
+	// (SSA: 100) frames per second; STL stores frames at 25 or 30, so its
+	// time is the frame's, rounded up to the nanosecond.
 	at := func(frame int64) time.Duration {
-		if f == FormatSTL { // STL stores frames at 25 or 30: hand astisub a time it truncates to the frame
+		switch f {
+		case FormatSTL:
 			return FrameRate{stlFPS, 1}.durationCeil(frame)
+		case FormatASS:
+			return rate.Duration(frame).Round(10 * time.Millisecond)
 		}
 		return rate.Duration(frame).Round(time.Millisecond)
+	}
+	maxTime := maxSubtitleTime
+	if f == FormatSTL {
+		maxTime = 24 * time.Hour // EBU-STL timecodes run to 23:59:59:xx
 	}
 	var ids, settings []string
 	for i := range s.Events {
@@ -405,6 +440,9 @@ func writeSubtitles(s *Script, f Format, opt WriteOptions, loss Loss) ([]byte, e
 			continue
 		}
 		item := &astisub.Item{StartAt: at(e.Start), EndAt: at(e.End)}
+		if e.Start < 0 || item.EndAt >= maxTime || item.StartAt >= maxTime {
+			return nil, fmt.Errorf("%w: %s: event %q: [%d, %d) is outside 0 to %s", ErrInvalid, f, e.ID, e.Start, e.End, maxTime)
+		}
 		voice := ""
 		if len(e.CharacterIDs) > 0 && (f == FormatVTT || f == FormatASS) {
 			if c := s.Character(e.CharacterIDs[0]); c != nil {
@@ -429,6 +467,7 @@ func writeSubtitles(s *Script, f Format, opt WriteOptions, loss Loss) ([]byte, e
 		for j := range item.Lines {
 			item.Lines[j].VoiceName = voice
 		}
+		escapeCue(item, f, loss)
 		if f == FormatSTL { // astisub's default is left-justified; subtitles are centred
 			centred := astisub.JustificationCentered
 			item.InlineStyle = &astisub.StyleAttributes{STLJustification: &centred}
@@ -456,10 +495,19 @@ func writeSubtitles(s *Script, f Format, opt WriteOptions, loss Loss) ([]byte, e
 	}
 	out := b.Bytes()
 	switch f {
+	case FormatSTL: // the language of the texts written (astisub knows five)
+		code, ok := stlLanguageCode(lang)
+		if !ok {
+			loss.add(lossSTLLang, 1)
+		}
+		if len(out) >= stlLanguageOffset+2 {
+			copy(out[stlLanguageOffset:], code)
+		}
 	case FormatSRT:
 		out = bytes.TrimPrefix(out, []byte("\ufeff"))
 		out = restoreCueIDs(out, ids, true)
 	case FormatVTT:
+		out = []byte(vttEscapes.Replace(string(out)))
 		out = restoreCueIDs(out, ids, false)
 		out = restoreCueSettings(out, settings)
 	}

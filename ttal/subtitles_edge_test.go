@@ -1,0 +1,272 @@
+package ttal
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/asticode/go-astisub"
+)
+
+const assHead = "[Script Info]\nScriptType: v4.00+\n\n[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n"
+
+// subtitleEdgeCases are the review's subtitle inputs: each must read with
+// the texts, speakers and loss given, or fail with an error naming the place.
+var subtitleEdgeCases = []struct {
+	name  string
+	f     Format
+	doc   string
+	err   string   // substring of the error; "" for none
+	texts []string // each event's text
+	loss  string
+	chars [][]string // each event's speaker names, when given
+}{
+	{name: "srt-huge-hours", f: FormatSRT, doc: "1\n99999999:00:01,000 --> 99999999:00:02,000\nhuge\n",
+		err: `srt: cue 1 (line 2): time "99999999:00:01,000" is too large`},
+	{name: "ass-huge-hours", f: FormatASS, doc: assHead + "Dialogue: 0,99999999:00:01.00,99999999:00:02.00,Default,Bob,0,0,0,,huge\n",
+		err: `ass: cue 1 (line 6): time "99999999:00:01.00" is too large`},
+	{name: "vtt-huge-minutes", f: FormatVTT, doc: "WEBVTT\n\n00:00.000 --> 99999999999999999999:00.000\nx\n",
+		err: "vtt: cue 1 (line 3): time"},
+	{name: "srt-100-hours", f: FormatSRT, doc: "1\n100:00:01,000 --> 100:00:02,000\nbig hours\n", texts: []string{"big hours"}},
+	{name: "srt-space-between-tags", f: FormatSRT, doc: "1\n00:00:01,000 --> 00:00:02,000\n<i>one</i> <b>two</b>\n\n2\n00:00:03,000 --> 00:00:04,000\n<i>a</i> \t<i>b</i>\n",
+		texts: []string{"one two", "a \tb"}},
+	{name: "vtt-entities", f: FormatVTT, doc: "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nTom &gt; Jerry &lt;3 &quot;q&quot; &#39;s&#39; &lrm;x &amp;gt;\n",
+		texts: []string{"Tom > Jerry <3 \"q\" 's' \u200ex &gt;"}},
+	{name: "srt-entities", f: FormatSRT, doc: "1\n00:00:01,000 --> 00:00:02,000\n<i>a &gt; b</i> &#38; --&gt; c\n",
+		texts: []string{"a > b & --> c"}},
+	{name: "srt-blank-line-in-cue", f: FormatSRT, doc: "1\n00:00:01,000 --> 00:00:02,000\nline1\n\nline after blank\n\n2\n00:00:03,000 --> 00:00:04,000\nx\n\nlast after blank\n",
+		texts: []string{"line1", "x"}, loss: "dropped 2 unparsed lines"},
+	{name: "vtt-no-signature", f: FormatVTT, doc: "NOTWEBVTT\n\n00:00:01.000 --> 00:00:02.000\nok\n", err: "vtt: line 1: no WEBVTT signature"},
+	{name: "vtt-two-voices", f: FormatVTT, doc: "WEBVTT\n\n00:00:03.000 --> 00:00:04.000\n<v Bob>Hi</v> <v Ann>there</v>\n\n00:00:05.000 --> 00:00:06.000\n<v Bob&gt;>x\n",
+		texts: []string{"Hi there", "x"}, chars: [][]string{{"Bob", "Ann"}, {"Bob>"}}},
+	{name: "srt-tiny-cue", f: FormatSRT, doc: "1\n00:00:01,000 --> 00:00:01,010\nTiny\n", texts: []string{"Tiny"}, loss: "1 cues lengthened to one frame"},
+	{name: "srt-backwards", f: FormatSRT, doc: "1\n00:00:01,000 --> 00:00:02,000\nok\n\n2\n00:00:05,000 --> 00:00:02,000\nback\n",
+		err: "srt: cue 2 (line 6): ends (2s) before it starts (5s)"},
+	{name: "srt-negative", f: FormatSRT, doc: "1\n-00:00:01,000 --> 00:00:02,000\nneg\n", err: `srt: cue 1 (line 2): negative time "-00:00:01,000"`},
+	{name: "ass-negative", f: FormatASS, doc: assHead + "Dialogue: 0,-0:00:01.00,0:00:02.00,Default,Bob,0,0,0,,neg\n",
+		err: `ass: cue 1 (line 6): negative time "-0:00:01.00"`},
+	{name: "ass-truncated", f: FormatASS, doc: assHead + "Dialogue: 0,0:00:01.00\n", err: "ass: line 6: event has 2 fields, its Format line names 10"},
+}
+
+func TestSubtitleEdgeCases(t *testing.T) {
+	for _, c := range subtitleEdgeCases {
+		t.Run(c.name, func(t *testing.T) {
+			loss := Loss{}
+			s, err := ReadBytes([]byte(c.doc), c.f, ReadOptions{Loss: loss})
+			if c.err != "" {
+				if err == nil || !strings.Contains(err.Error(), c.err) || strings.Contains(err.Error(), "\n") {
+					t.Fatalf("error %v, want one line with %q", err, c.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var texts []string
+			for i, e := range s.Events {
+				texts = append(texts, e.Texts[0].Text)
+				if e.End <= e.Start {
+					t.Errorf("event %s: [%d, %d)", e.ID, e.Start, e.End)
+				}
+				if c.chars != nil {
+					var names []string
+					for _, id := range e.CharacterIDs {
+						names = append(names, s.Character(id).Name)
+					}
+					if strings.Join(names, "|") != strings.Join(c.chars[i], "|") {
+						t.Errorf("event %d speakers %q, want %q", i, names, c.chars[i])
+					}
+				}
+			}
+			if strings.Join(texts, "|") != strings.Join(c.texts, "|") {
+				t.Errorf("texts %q, want %q", texts, c.texts)
+			}
+			if loss.String() != c.loss {
+				t.Errorf("loss %q, want %q", loss, c.loss)
+			}
+		})
+	}
+}
+
+// subtitleWriteCases are texts and speaker names that a writer must not
+// write as they are: each must read back as written, or be changed and
+// reported.
+var subtitleWriteCases = []struct {
+	name, text, speaker string
+	f                   Format
+	avoid               string // must not be in the output
+	back, backSpeaker   string // read back
+	loss                string
+}{
+	{"srt-arrow", "a --> b\n00:00:09,000 --> 00:00:10,000", "", FormatSRT, "a -->", "a - -> b\n00:00:09,000 - -> 00:00:10,000", "", `1 "-->" in SRT text written "- ->"`},
+	{"vtt-arrow", "a --> b & <c>", "", FormatVTT, "a -->", "a --> b & <c>", "", ""},
+	{"vtt-gt", "Tom > Jerry", "", FormatVTT, "Tom >", "Tom > Jerry", "", ""},
+	{"vtt-literal-entity", "Tom &gt; Jerry", "", FormatVTT, "Tom &gt;", "Tom &gt; Jerry", "", ""},
+	{"srt-literal-entity", "Tom &gt; Jerry", "", FormatSRT, "Tom &gt;", "Tom &gt; Jerry", "", ""},
+	{"vtt-voice", "x", "Bob> & <Ann>", FormatVTT, "<v Bob>>", "x", "Bob> & <Ann>", ""},
+	{"ass-name-comma", "x", "Smith, John", FormatASS, "Smith, John", "x", "Smith; John", `1 commas in SSA speaker names written ";"`},
+	{"ass-braces", "braces {not a tag} here", "", FormatASS, "{not", "braces ｛not a tag｝ here", "", "1 SSA override codes in text made full-width"},
+	{"ass-newline-code", `back\Nslash`, "", FormatASS, `\N`, `back＼Nslash`, "", "1 SSA override codes in text made full-width"},
+}
+
+func TestSubtitleWriteEscapes(t *testing.T) {
+	for _, c := range subtitleWriteCases {
+		t.Run(c.name, func(t *testing.T) {
+			s := New(OriginalTranscript, "en", Rate25)
+			e := Event{ID: "1", Start: 25, End: 50, Texts: []Text{{Lang: "en", Text: c.text}}}
+			if c.speaker != "" {
+				s.Characters = []Character{{ID: "c1", Name: c.speaker}}
+				e.CharacterIDs = []string{"c1"}
+			}
+			s.Events = []Event{e, {ID: "2", Start: 75, End: 100, Texts: []Text{{Lang: "en", Text: "next"}}}}
+			var b bytes.Buffer
+			loss, err := Write(&b, s, c.f, WriteOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(b.String(), c.avoid) {
+				t.Errorf("output has %q:\n%s", c.avoid, b.String())
+			}
+			if loss.String() != c.loss {
+				t.Errorf("loss %q, want %q", loss, c.loss)
+			}
+			rloss := Loss{}
+			back, err := ReadBytes(b.Bytes(), c.f, ReadOptions{Loss: rloss})
+			if err != nil {
+				t.Fatalf("%v\n%s", err, b.String())
+			}
+			if len(back.Events) != 2 || back.Events[0].Texts[0].Text != c.back || len(rloss) > 0 {
+				t.Fatalf("read back %+v (loss %s), want %q\n%s", back.Events, rloss, c.back, b.String())
+			}
+			if c.backSpeaker != "" && (len(back.Characters) != 1 || back.Characters[0].Name != c.backSpeaker) {
+				t.Errorf("speakers %+v, want %q", back.Characters, c.backSpeaker)
+			}
+		})
+	}
+}
+
+// TestSubtitleWriteTimeLimits: times a format cannot hold are refused,
+// naming the event.
+func TestSubtitleWriteTimeLimits(t *testing.T) {
+	for _, c := range []struct {
+		f     Format
+		start int64 // frames at 25 fps
+	}{
+		{FormatSTL, 300 * 3600 * 25}, // EBU-STL hours wrapped mod 256
+		{FormatSTL, 24 * 3600 * 25},
+		{FormatSRT, 10000 * 3600 * 25},
+		{FormatASS, -25},
+	} {
+		s := New(OriginalTranscript, "en", Rate25)
+		s.Events = []Event{{ID: "late", Start: c.start, End: c.start + 25, Texts: []Text{{Lang: "en", Text: "x"}}}}
+		_, err := Write(&bytes.Buffer{}, s, c.f, WriteOptions{})
+		if err == nil || !strings.Contains(err.Error(), `event "late"`) {
+			t.Errorf("%s at frame %d: error %v", c.f, c.start, err)
+		}
+	}
+}
+
+// TestSubtitleFramesSurvive: every frame of the first minutes, as a start
+// and as an end, comes back the same through SRT, WebVTT and SSA (times in
+// milliseconds and centiseconds, rounded to the nearest) and, at the rates
+// it stores (25 and 30 frames), EBU-STL. Before, SSA truncated to the
+// centisecond: at 59.94 fps frame 103 (1.7184 s) was written 1.71 and read
+// back as frame 102.
+func TestSubtitleFramesSurvive(t *testing.T) {
+	const n = 6000
+	for _, rate := range []FrameRate{Rate23976, Rate25, Rate2997, Rate50, Rate5994, Rate60} {
+		s := New(OriginalTranscript, "en", rate)
+		for k := int64(0); k < n; k += 2 {
+			s.Events = append(s.Events, Event{ID: fmt.Sprint(k), Start: k, End: k + 1 + k%3, Texts: []Text{{Lang: "en", Text: "x"}}})
+		}
+		formats := []Format{FormatSRT, FormatVTT, FormatASS}
+		if rate == Rate25 || rate == Rate2997 {
+			formats = append(formats, FormatSTL)
+		}
+		for _, f := range formats {
+			var b bytes.Buffer
+			if _, err := Write(&b, s, f, WriteOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			back, err := ReadBytes(b.Bytes(), f, ReadOptions{FrameRate: rate})
+			if err != nil {
+				t.Fatal(err)
+			}
+			off := 0
+			for i := range s.Events {
+				a, b := s.Events[i], back.Events[i]
+				if a.Start != b.Start || a.End != b.End {
+					if off == 0 {
+						t.Errorf("%s %s: [%d, %d) came back [%d, %d)", rate, f, a.Start, a.End, b.Start, b.End)
+					}
+					off++
+				}
+			}
+			if off > 0 {
+				t.Errorf("%s %s: %d of %d events off", rate, f, off, len(s.Events))
+			}
+		}
+	}
+}
+
+// TestSTLReproducible: the GSI creation and revision dates do not come from
+// the clock (astisub's default: the local date, which differs between time
+// zones on the same instant) but from the script's newest lineage time,
+// else 700101.
+func TestSTLReproducible(t *testing.T) {
+	defer func(loc *time.Location, now func() time.Time) { time.Local, astisub.Now = loc, now }(time.Local, astisub.Now)
+	s := generateScript(3)
+	write := func(zone string, now time.Time) []byte {
+		loc, err := time.LoadLocation(zone)
+		if err != nil {
+			t.Skip(err)
+		}
+		time.Local, astisub.Now = loc, func() time.Time { return now.In(loc) }
+		var b bytes.Buffer
+		if _, err := Write(&b, s, FormatSTL, WriteOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		return b.Bytes()
+	}
+	instant := time.Date(2024, 3, 1, 11, 30, 0, 0, time.UTC) // 2 March in Kiritimati, 29 February at GMT-12
+	a := write("Pacific/Kiritimati", instant)
+	b := write("Etc/GMT+12", instant.Add(400*24*time.Hour))
+	if !bytes.Equal(a, b) {
+		t.Fatal("two clocks, two files")
+	}
+	if got := string(a[224:236]); got != "700101700101" {
+		t.Fatalf("CD RD %q", got)
+	}
+	s.Lineage = []LineageEntry{{ScriptID: "a", CreatedAt: "2023-12-31T23:30:00-02:00"}, {ScriptID: "b", CreatedAt: "2021-05-01T00:00:00Z"}}
+	if got := string(write("Etc/GMT+12", instant)[224:236]); got != "240101240101" {
+		t.Fatalf("CD RD %q, want the newest lineage date", got)
+	}
+}
+
+// TestSTLLanguage: the GSI language code is EBU Tech 3264's for the
+// language written (before: 0F, French, for any language astisub did not
+// know), read back as the script's language; one without a code is
+// written 00 and reported.
+func TestSTLLanguage(t *testing.T) {
+	for _, c := range []struct{ lang, code, back, loss string }{
+		{"de", "08", "de", ""}, {"fr-FR", "0F", "fr", ""}, {"en-GB", "09", "en", ""}, {"ja", "69", "ja", ""},
+		{"nl-BE", "2A", "nl-BE", ""}, {"und", "00", "und", ""}, {"haw", "00", "und", "dropped 1 languages without an EBU-STL code"},
+	} {
+		s := New(OriginalTranscript, c.lang, Rate25)
+		s.Events = []Event{{ID: "1", Start: 25, End: 50, Texts: []Text{{Lang: c.lang, Text: "x"}}}}
+		var b bytes.Buffer
+		loss, err := Write(&b, s, FormatSTL, WriteOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := b.String()[14:16]; got != c.code || loss.String() != c.loss {
+			t.Errorf("%s: code %s (loss %q), want %s (%q)", c.lang, got, loss, c.code, c.loss)
+		}
+		back, err := ReadBytes(b.Bytes(), FormatSTL, ReadOptions{})
+		if err != nil || back.Language != c.back {
+			t.Errorf("%s: read back as %v (%v), want %s", c.lang, back.Language, err, c.back)
+		}
+	}
+}
