@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 // FuzzDecode feeds the JSON decoder. Seeds: the example file and the
@@ -153,6 +154,12 @@ func FuzzReadSubtitles(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		begin := time.Now()
+		defer func() {
+			if d := time.Since(begin); d > 5*time.Second {
+				t.Fatalf("%d bytes took %v", len(data), d) // a hang in the making
+			}
+		}()
 		for _, format := range []Format{FormatSRT, FormatVTT, FormatASS, FormatSTL} {
 			s, err := ReadBytes(data, format, ReadOptions{Loss: Loss{}})
 			if err != nil {
