@@ -126,6 +126,10 @@ func readSubtitles(data []byte, f Format, opt ReadOptions) (*Script, error) {
 		if settings != nil && settings[i] != "" {
 			e.Unknown = Members{{Key: keyCueSettings, Value: markupJSON(FormatVTT, settings[i])}}
 		}
+		if f == FormatSRT && it.InlineStyle != nil && it.InlineStyle.SRTPosition >= 1 && it.InlineStyle.SRTPosition <= 9 {
+			an := `{\an` + strconv.Itoa(int(it.InlineStyle.SRTPosition)) + `}`
+			e.Unknown = Members{{Key: keyCueSettings, Value: markupJSON(FormatSRT, an)}}
+		}
 		t := Text{Lang: lang, Text: plainText(it.Lines)}
 		if m := markupOf(it, f); m != "" {
 			t.Unknown = Members{{Key: keyMarkup, Value: markupJSON(f, m)}}
@@ -342,6 +346,43 @@ func webVTTCues(data []byte, n int) (ids, settings []string) {
 }
 
 // cueSettings returns the WebVTT cue settings kept in e's member, or "".
+// srtPosition returns the SRT {\anN} position kept for e (1–9, keypad
+// layout: 7 8 9 at the top, 1 2 3 at the bottom), or 0.
+func srtPosition(e *Event) byte {
+	for _, u := range e.Unknown {
+		var m map[string]string
+		if u.Key == keyCueSettings && json.Unmarshal(u.Value, &m) == nil {
+			v := m[string(FormatSRT)]
+			if len(v) == 6 && strings.HasPrefix(v, `{\an`) && v[5] == '}' && v[4] >= '1' && v[4] <= '9' {
+				return v[4] - '0'
+			}
+		}
+	}
+	return 0
+}
+
+// vttFromSRTPosition returns WebVTT cue settings for an SRT {\anN}
+// position, as go-astisub maps them ("" for bottom centre, the default).
+func vttFromSRTPosition(an byte) string {
+	if an == 0 {
+		return ""
+	}
+	var out []string
+	switch (an - 1) % 3 {
+	case 0:
+		out = append(out, "align:left")
+	case 2:
+		out = append(out, "align:right")
+	}
+	switch (an - 1) / 3 {
+	case 1:
+		out = append(out, "line:50%")
+	case 2:
+		out = append(out, "line:10%")
+	}
+	return strings.Join(out, " ")
+}
+
 func cueSettings(e *Event) string {
 	for _, u := range e.Unknown {
 		var m map[string]string
@@ -474,10 +515,19 @@ func writeSubtitles(s *Script, f Format, opt WriteOptions, loss Loss) ([]byte, e
 		}
 		subs.Items = append(subs.Items, item)
 		ids = append(ids, e.ID)
-		settings = append(settings, cueSettings(e))
-		if f != FormatVTT && settings[len(settings)-1] != "" {
+		vs, an := cueSettings(e), srtPosition(e)
+		switch {
+		case f == FormatVTT && vs == "":
+			vs = vttFromSRTPosition(an)
+		case f == FormatSRT && an != 0:
+			item.InlineStyle = &astisub.StyleAttributes{SRTPosition: an} // astisub writes {\anN}
+			if vs != "" {
+				loss.add("cue positions", 1)
+			}
+		case f != FormatVTT && (vs != "" || an != 0):
 			loss.add("cue positions", 1)
 		}
+		settings = append(settings, vs)
 		countDropped(e, t, loss)
 		dropUnknown(loss, e.Unknown, keyCueSettings) // counted as cue positions above
 		if lines != nil {

@@ -214,3 +214,33 @@ func TestInlineStylesLoss(t *testing.T) {
 		}
 	}
 }
+
+// TestSRTPositionsKept: SRT {\anN} positions (go-astisub reads them) are
+// kept, written back to SRT, mapped to WebVTT cue settings, and reported
+// by the formats that cannot carry them.
+func TestSRTPositionsKept(t *testing.T) {
+	in := "1\n00:00:01,000 --> 00:00:02,000\n{\\an8}Top line\n\n2\n00:00:03,000 --> 00:00:04,000\n{\\an1}<i>left</i> bottom\n\n3\n00:00:05,000 --> 00:00:06,000\nplain\n"
+	for _, c := range []struct {
+		to        Format
+		contains  []string
+		positions int
+	}{
+		{FormatSRT, []string{"\n{\\an8}Top line\n", "\n{\\an1}<i>left</i> bottom\n"}, 0},
+		{FormatVTT, []string{"--> 00:00:02.000 line:10%\n", "--> 00:00:04.000 align:left\n", "--> 00:00:06.000\n"}, 0},
+		{FormatASS, nil, 2},
+		{FormatTTML, nil, 2},
+	} {
+		out, loss, err := Convert([]byte(in), FormatSRT, c.to, ConvertOptions{Read: ReadOptions{FrameRate: Rate25, Language: "en"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range c.contains {
+			if !strings.Contains(string(out), want) {
+				t.Errorf("%s: no %q in\n%s", c.to, want, out)
+			}
+		}
+		if loss["cue positions"] != c.positions {
+			t.Errorf("%s: loss %s, want %d cue positions", c.to, loss, c.positions)
+		}
+	}
+}
