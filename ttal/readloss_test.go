@@ -26,6 +26,7 @@ var readLossCases = []struct {
 	{"vtt-settings-region-note", FormatVTT, "WEBVTT\n\nREGION\nid:r1\nwidth:40%\n\nSTYLE\n::cue { color: yellow }\n\nNOTE kept nowhere\n\n" +
 		"a\n00:00:01.000 --> 00:00:02.000 region:r1\none\n\nb\n00:00:03.000 --> 00:00:04.000 line:0 align:start\ntwo\n\nc\n00:00:05.000 --> 00:00:06.000\n<i>three</i>\n",
 		"dropped 1 comments, 1 cue positions, 1 regions, 1 style blocks"}, // line:0 align:start kept
+	{"srt-overrides", FormatSRT, "1\n00:00:01,000 --> 00:00:02,000\n{\\an8}{\\b1}Hello{\\b0} {\\fs20}there{\\k20}\n", "dropped 2 override tags"}, // \an8 and \b kept
 	{"ass-styles-overrides", FormatASS, `[Script Info]
 Title: My Show
 ScriptType: v4.00+

@@ -85,6 +85,9 @@ func readSubtitles(data []byte, f Format, opt ReadOptions) (*Script, error) {
 		ids, settings = webVTTCues(data, len(subs.Items))
 	}
 	subtitlesLoss(subs, f, settings, opt.Loss)
+	if f == FormatSRT {
+		opt.Loss.add("override tags", srtOverridesDropped(data))
+	}
 	chars := map[string]string{} // voice name → character id
 	used := map[string]bool{}
 	for i, it := range subs.Items {
@@ -346,6 +349,25 @@ func webVTTCues(data []byte, n int) (ids, settings []string) {
 }
 
 // cueSettings returns the WebVTT cue settings kept in e's member, or "".
+// srtOverride matches an SSA override block in SRT text, e.g. {\an8}.
+var srtOverride = regexp.MustCompile(`\{\\([^{}]*)\}`)
+
+// srtOverridesDropped counts the SSA override blocks in SRT data that
+// go-astisub drops: all but {\anN} (kept as the cue's position) and
+// {\b1}, {\i1}, {\u1} and their ends (read as styles).
+func srtOverridesDropped(data []byte) int {
+	n := 0
+	for _, m := range srtOverride.FindAllSubmatch(data, -1) {
+		code := string(m[1])
+		if len(code) == 3 && code[:2] == "an" && code[2] >= '1' && code[2] <= '9' ||
+			len(code) == 2 && strings.ContainsRune("biu", rune(code[0])) && (code[1] == '0' || code[1] == '1') {
+			continue
+		}
+		n++
+	}
+	return n
+}
+
 // srtPosition returns the SRT {\anN} position kept for e (1–9, keypad
 // layout: 7 8 9 at the top, 1 2 3 at the bottom), or 0.
 func srtPosition(e *Event) byte {
