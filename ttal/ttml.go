@@ -37,6 +37,26 @@ type ttmlReader struct {
 	maxEvents int
 	loss      Loss                // read-side loss (nil: not counted)
 	sets      map[*xnode][]*xnode // cache of displaySets
+	static    map[*xnode]bool     // cache of displayed for elements without display sets
+	// activeIdx and cutIdx answer activeAt while segments walks the cuts
+	// of one paragraph (nil otherwise).
+	activeIdx map[*xnode][2]int
+	cutIdx    int
+	work      int // content visited by segments, bounded by maxTTMLWork
+}
+
+// maxTTMLWork bounds the content nodes the reader visits to find the text
+// of every stretch of every paragraph (a paragraph of n timed spans that
+// change at k distinct frames costs k×n): about a second of work.
+const maxTTMLWork = 8 << 20
+
+// activeAt reports whether content node c is active at time at: from the
+// index segments built for the cut it is at, or by comparing times.
+func (r *ttmlReader) activeAt(c *xnode, at *big.Rat) bool {
+	if span, ok := r.activeIdx[c]; ok {
+		return span[0] <= r.cutIdx && r.cutIdx < span[1]
+	}
+	return r.times.active[c].contains(at)
 }
 
 // checkFrames refuses an element of body active at a time beyond
@@ -104,8 +124,12 @@ func (r *ttmlReader) openEnd(begin *big.Rat) (end *big.Rat, placeholder bool) {
 	return new(big.Rat).Add(begin, big.NewRat(OpenEndedDuration, 1)), true
 }
 
-// markOpenEnded marks e, whose end is a placeholder, and reports it.
+// markOpenEnded marks e, whose end is a placeholder, and reports it. The
+// placeholder is OpenEndedDuration after e's own begin (the last piece of a
+// split paragraph begins after the paragraph), so that the event, written
+// open-ended, reads back the same.
 func (r *ttmlReader) markOpenEnded(e *Event) {
+	e.End = e.Start + frameAt(big.NewRat(OpenEndedDuration, 1), r.rate)
 	e.Unknown = append(e.Unknown, Member{Key: keyOpenEnded, Value: json.RawMessage("true")})
 	r.loss.add(openEndedLoss, 1)
 }
@@ -118,6 +142,10 @@ func endAttr(e *Event) string {
 	}
 	return frames(e.End)
 }
+
+// lossRenamedIDs counts events written under another id because their id
+// repeats an earlier event's.
+const lossRenamedIDs = "repeated event ids renamed"
 
 // openEnded reports whether e's end is a placeholder (keyOpenEnded).
 func openEnded(e *Event) bool {
@@ -326,6 +354,16 @@ func (r *ttmlReader) daptEvents(n *xnode) {
 				e.Start, e.End = ps, pe
 			}
 		}
+		// A script event with a begin and no end anywhere is open-ended (this
+		// package writes one so); one with no begin is untimed, as DAPT
+		// allows, and stays zero-length.
+		if iv, ok := r.times.active[c]; ok && iv.end == nil && e.End <= e.Start && c.attrOr("", "begin") != "" {
+			end, placeholder := r.openEnd(iv.begin)
+			e.End = frameAt(end, r.rate)
+			if placeholder {
+				r.markOpenEnded(e)
+			}
+		}
 		for _, d := range c.elems(nsTTM, "desc") {
 			typ, text := d.attrOr(nsDAPTM, "descType"), strings.TrimSpace(textContent(d))
 			if cat, ok := strings.CutPrefix(typ, "x-annotation-"); ok {
@@ -516,22 +554,45 @@ func (r *ttmlReader) segments(p *xnode) error {
 		return p.errAt("more than %d timing changes in one paragraph", MaxParagraphChanges)
 	}
 	sort.Slice(cuts, func(i, j int) bool { return cuts[i].Cmp(cuts[j]) < 0 })
+	// Which cuts each piece of content is active at, as a range of indexes:
+	// the stretches then ask no more time comparisons of it.
+	r.activeIdx = map[*xnode][2]int{}
+	defer func() { r.activeIdx = nil }()
+	var index func(n *xnode)
+	index = func(n *xnode) {
+		for _, c := range contents(n) {
+			if iv, ok := r.times.active[c]; ok && iv.begin != nil {
+				lo := sort.Search(len(cuts), func(i int) bool { return cuts[i].Cmp(iv.begin) >= 0 })
+				hi := len(cuts)
+				if iv.end != nil {
+					hi = sort.Search(len(cuts), func(i int) bool { return cuts[i].Cmp(iv.end) >= 0 })
+				}
+				r.activeIdx[c] = [2]int{lo, hi}
+			}
+			index(c)
+		}
+	}
+	index(p)
 	for i := 0; i+1 < len(cuts); i++ {
 		at := cuts[i]
+		r.cutIdx = i
 		start, end := frameAt(at, r.rate), frameAt(cuts[i+1], r.rate)
 		if end <= start {
 			continue
 		}
 		tb := &textBuilder{}
 		if r.shown(p, at) {
+			if r.work += len(r.activeIdx) + 1; r.work > maxTTMLWork {
+				return p.errAt("the document's timing is too complex: more than %d element visits to resolve its paragraphs", maxTTMLWork)
+			}
 			r.collectAt(p, tb, false, at)
 		}
 		text := tb.String()
 		if strings.TrimSpace(text) == "" {
 			continue
 		}
-		tx := r.text(p)
-		tx.Text, tx.Anchors = text, nil
+		lang, src := r.languages(p) // not r.text: that collects the whole paragraph again
+		tx := Text{Lang: lang, LangSrc: src, Text: text, Anchors: nil}
 		for _, pc := range r.pieces(start, end) {
 			if len(r.s.Events) >= r.maxEvents {
 				return p.errAt("more than %d events: the document's timing splits it too finely", r.maxEvents)
@@ -577,9 +638,22 @@ func (r *ttmlReader) shown(p *xnode, at *big.Rat) bool {
 // its nested styles — hides it unless an active <set tts:display="auto">
 // child says otherwise.
 func (r *ttmlReader) displayed(n *xnode, at *big.Rat) bool {
+	sets := r.displaySets(n)
+	if len(sets) == 0 {
+		if shown, ok := r.static[n]; ok {
+			return shown
+		}
+	}
 	v, _ := r.layout.style(n, "display")
 	shown := v != "none"
-	for _, c := range r.displaySets(n) {
+	if len(sets) == 0 {
+		if r.static == nil {
+			r.static = map[*xnode]bool{}
+		}
+		r.static[n] = shown
+		return shown
+	}
+	for _, c := range sets {
 		if r.times.active[c].contains(at) {
 			shown = c.attrOr(nsTTS, "display") != "none"
 		}
@@ -597,15 +671,15 @@ func (r *ttmlReader) collectAt(n *xnode, tb *textBuilder, preserve bool, at *big
 	for _, c := range n.children {
 		switch {
 		case c.isText():
-			if placed && (!anon || r.times.active[c].contains(at)) {
+			if placed && (!anon || r.activeAt(c, at)) {
 				tb.write(c.text, preserve)
 			}
 		case c.is(nsTT, "br"):
-			if placed && r.times.active[c].contains(at) {
+			if placed && r.activeAt(c, at) {
 				tb.br()
 			}
 		case c.is(nsTT, "span"):
-			if r.times.active[c].contains(at) && r.displayed(c, at) {
+			if r.activeAt(c, at) && r.displayed(c, at) {
 				r.collectAt(c, tb, preserve, at)
 			}
 		}
@@ -1093,6 +1167,21 @@ func writeTTMLParagraphs(w *xmlWriter, s *Script, opt WriteOptions, loss Loss) {
 	if opt.Language != "" {
 		langs = []string{opt.Language}
 	}
+	// ttal:event groups the paragraphs of one event; an id that repeats
+	// (an invalid script) gets -2, -3…, as the reader would name it, rather
+	// than merging two events into one.
+	groups := make([]string, len(s.Events))
+	seen := map[string]bool{}
+	for i := range s.Events {
+		g := s.Events[i].ID
+		for k := 2; seen[g]; k++ {
+			g = s.Events[i].ID + "-" + strconv.Itoa(k)
+		}
+		if g != s.Events[i].ID {
+			loss.add(lossRenamedIDs, 1)
+		}
+		seen[g], groups[i] = true, g
+	}
 	for li, lang := range langs {
 		w.open("div", false, "xml:lang", lang)
 		for i := range s.Events {
@@ -1104,7 +1193,7 @@ func writeTTMLParagraphs(w *xmlWriter, s *Script, opt WriteOptions, loss Loss) {
 			if t == nil {
 				continue
 			}
-			base, _ := xmlID(e.ID)
+			base, _ := xmlID(groups[i])
 			if li > 0 {
 				base += "." + strconv.Itoa(li)
 			}
@@ -1113,7 +1202,7 @@ func writeTTMLParagraphs(w *xmlWriter, s *Script, opt WriteOptions, loss Loss) {
 			if e.ForcedNarrative {
 				fn = "true"
 			}
-			w.open("p", false, "xml:id", id, "ttal:event", e.ID, "begin", frames(e.Start), "end", endAttr(e),
+			w.open("p", false, "xml:id", id, "ttal:event", groups[i], "begin", frames(e.Start), "end", endAttr(e),
 				"ttm:agent", w.characterAttr(e.CharacterIDs), "daptm:langSrc", t.LangSrc, "ttal:forcedNarrative", fn, "xml:space", "preserve")
 			w.depth--
 			w.b.WriteString(w.brText(t.Text) + "</p>")
