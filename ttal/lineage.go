@@ -6,6 +6,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"math/big"
+	"slices"
 	"sort"
 	"time"
 )
@@ -247,11 +249,15 @@ func Diff(a, b *Script) ([]Change, error) {
 			out = append(out, Change{Added, e.ID, ""})
 			continue
 		}
-		if o.Start != e.Start || o.End != e.End {
-			out = append(out, Change{Retimed, e.ID, fmt.Sprintf("[%d, %d) → [%d, %d)", o.Start, o.End, e.Start, e.End)})
+		if ra, rb := a.Timing.FrameRate, b.Timing.FrameRate; ra == rb || !ra.Valid() || !rb.Valid() {
+			if o.Start != e.Start || o.End != e.End {
+				out = append(out, Change{Retimed, e.ID, fmt.Sprintf("[%d, %d) → [%d, %d)", o.Start, o.End, e.Start, e.End)})
+			}
+		} else if !sameInstant(o.Start, ra, e.Start, rb) || !sameInstant(o.End, ra, e.End, rb) { // frames of two rates
+			out = append(out, Change{Retimed, e.ID, fmt.Sprintf("[%d, %d) at %s fps → [%d, %d) at %s fps", o.Start, o.End, ra, e.Start, e.End, rb)})
 		}
-		if fmt.Sprint(o.CharacterIDs) != fmt.Sprint(e.CharacterIDs) {
-			out = append(out, Change{Reassigned, e.ID, fmt.Sprintf("%v → %v", o.CharacterIDs, e.CharacterIDs)})
+		if !slices.Equal(o.CharacterIDs, e.CharacterIDs) {
+			out = append(out, Change{Reassigned, e.ID, fmt.Sprintf("%q → %q", o.CharacterIDs, e.CharacterIDs)})
 		}
 		if d := textDiff(o, e); d != "" {
 			out = append(out, Change{Retexted, e.ID, d})
@@ -268,6 +274,14 @@ func Diff(a, b *Script) ([]Change, error) {
 		out = append(out, Change{Removed, id, ""})
 	}
 	return out, nil
+}
+
+// sameInstant reports whether frame fa at rate ra and frame fb at rate rb
+// are the same time.
+func sameInstant(fa int64, ra FrameRate, fb int64, rb FrameRate) bool {
+	ta := new(big.Rat).SetFrac(big.NewInt(fa*ra.Den), big.NewInt(ra.Num))
+	tb := new(big.Rat).SetFrac(big.NewInt(fb*rb.Den), big.NewInt(rb.Num))
+	return ta.Cmp(tb) == 0
 }
 
 // textDiff names the languages whose text differs.

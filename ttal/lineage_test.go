@@ -54,7 +54,7 @@ func TestDeriveAndDiff(t *testing.T) {
 	d.Events = append(d.Events, Event{ID: "new", Start: 1, End: 2})
 	changes, err := Diff(s, d)
 	got := fmt.Sprint(changes)
-	want := "[retimed e1: [0, 48) → [1, 48) retexted e2: [en-US] reassigned e3: [c1] → [c2 c1] added new removed e4]"
+	want := `[retimed e1: [0, 48) → [1, 48) retexted e2: [en-US] reassigned e3: ["c1"] → ["c2" "c1"] added new removed e4]`
 	if err != nil || got != want {
 		t.Fatalf("diff = %s, %v\nwant   %s", got, err, want)
 	}
@@ -79,7 +79,7 @@ func TestDiffDuplicateIDs(t *testing.T) {
 		a, b *Script
 		want string // error, or the changes
 	}{
-		{"unique", ids("e1", "e2", "e3"), ids("e1", "e3", "e4"), "[retimed e3: [144, 192) → [72, 120) reassigned e3: [c1] → [c2] retexted e3: [en-US fr-FR] added e4 removed e2]"},
+		{"unique", ids("e1", "e2", "e3"), ids("e1", "e3", "e4"), `[retimed e3: [144, 192) → [72, 120) reassigned e3: ["c1"] → ["c2"] retexted e3: [en-US fr-FR] added e4 removed e2]`},
 		{"in the new script", ids("e1", "e2", "e3"), ids("e1", "e2", "e1"), `new: events[2]: id "e1" is already used by events[0]; diff matches events by id`},
 		{"in the old script", ids("e1", "e1"), ids("e1", "e2"), `old: events[1]: id "e1" is already used by events[0]; diff matches events by id`},
 		{"three times", ids("e1", "e2"), ids("e2", "e1", "e2", "e2"), `new: events[2]: id "e2" is already used by events[0]; diff matches events by id`},
@@ -159,5 +159,37 @@ func TestConvertIsReproducible(t *testing.T) {
 	s4, _ := Unmarshal(e)
 	if s4.Lineage[1].CreatedAt != "2026-03-01T12:00:00Z" || s4.Lineage[1].ScriptID != s.Lineage[1].ScriptID {
 		t.Fatalf("with Now: %+v", s4.Lineage)
+	}
+}
+
+// TestDiffSpeakersAndRates: speaker lists compare element by element
+// (["a b"] is not ["a" "b"]), and events of two frame rates compare by
+// time: the same frames at another rate are retimed, the same time is not.
+func TestDiffSpeakersAndRates(t *testing.T) {
+	a := generateScript(2)
+	a.Timing.FrameRate = Rate25
+	b := a.clone()
+	b.Events[0].CharacterIDs = []string{"c1 c2"}
+	a.Events[0].CharacterIDs = []string{"c1", "c2"}
+	c := a.clone()
+	c.Timing.FrameRate = Rate50
+	d := a.clone()
+	d.Timing.FrameRate = Rate50
+	for i := range d.Events {
+		d.Events[i].Start *= 2
+		d.Events[i].End *= 2
+	}
+	for _, x := range []struct {
+		b    *Script
+		want string
+	}{
+		{b, `[reassigned e1: ["c1" "c2"] → ["c1 c2"]]`},
+		{c, "[retimed e1: [0, 48) at 25 fps → [0, 48) at 50 fps retimed e2: [72, 120) at 25 fps → [72, 120) at 50 fps]"},
+		{d, "[]"},
+	} {
+		got, err := Diff(a, x.b)
+		if err != nil || fmt.Sprint(got) != x.want {
+			t.Errorf("diff = %v, %v\nwant   %s", got, err, x.want)
+		}
 	}
 }

@@ -27,6 +27,9 @@ func newTTALDiffCmd() *cobra.Command {
 			if format != "text" && format != "json" {
 				return usagef("--format must be text or json, not %q", format)
 			}
+			if args[0] == "-" && args[1] == "-" {
+				return usagef("only one of OLD and NEW can be - (standard input)")
+			}
 			ropt, err := ttalReadOptions(frameRate, "")
 			if err != nil {
 				return err

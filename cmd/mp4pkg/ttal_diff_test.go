@@ -99,3 +99,10 @@ func TestTTALDiffDuplicateIDs(t *testing.T) {
 		}
 	}
 }
+
+func TestTTALDiffBothStdin(t *testing.T) {
+	code, out, errb := runTTAL(t, "", "ttal", "diff", "-", "-")
+	if code != 2 || out != "" || !strings.Contains(errb, "only one of OLD and NEW can be -") {
+		t.Fatalf("code %d stdout %q stderr %q", code, out, errb)
+	}
+}
