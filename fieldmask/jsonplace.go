@@ -37,6 +37,9 @@ func (e *DecodeError) Error() string {
 	if p == "" {
 		p = "(document)"
 	}
+	if len(p) > maxShownPath { // a deep document: keep the line short
+		p = p[:maxShownPath/2] + "…" + p[len(p)-maxShownPath/2:]
+	}
 	return fmt.Sprintf("fieldmask: decoding %s: %s: %s (line %d, col %d)", e.What, p, e.Msg, e.Line, e.Column)
 }
 
@@ -47,6 +50,10 @@ func (e *DecodeError) Unwrap() []error {
 	}
 	return []error{ErrMalformed, e.Err}
 }
+
+// maxShownPath bounds the bytes of a path in an error message; the middle
+// of a longer one is elided (Path keeps it whole).
+const maxShownPath = 256
 
 // decodeObject decodes data, a JSON object, keeping numbers as json.Number.
 // Every error is a *DecodeError; duplicate members are errors, as in the

@@ -167,3 +167,14 @@ func TestDecodeDocumentPlaces(t *testing.T) {
 		}
 	}
 }
+
+// TestDecodeErrorDeepPath: a 10,000-deep document's error keeps its whole
+// path in Path and elides the middle in the message.
+func TestDecodeErrorDeepPath(t *testing.T) {
+	doc := strings.Repeat(`{"a":`, 10000) + "x" + strings.Repeat("}", 10000)
+	_, err := DecodeDocument([]byte(doc))
+	var de *DecodeError
+	if !errors.As(err, &de) || len(de.Path) < 10000 || len(err.Error()) > 400 || !strings.Contains(err.Error(), "…") {
+		t.Fatalf("%d-byte message: %.300v", len(err.Error()), err)
+	}
+}
