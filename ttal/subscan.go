@@ -89,7 +89,8 @@ func checkTime(field string) error {
 	}
 	var total uint64 // seconds
 	for _, p := range parts {
-		n, err := strconv.ParseUint(strings.TrimPrefix(p, "+"), 10, 64)
+		// astisub trims each part: "5124096:00: 01.00" is 5124096 hours
+		n, err := strconv.ParseUint(strings.TrimPrefix(strings.TrimSpace(p), "+"), 10, 64)
 		if errors.Is(err, strconv.ErrRange) || n > 1<<40 {
 			return fmt.Errorf("time %q is too large (at most 9999:59:59.999)", s)
 		}
@@ -312,7 +313,9 @@ func prepareText(line string, keepBetween bool) string {
 		at = t[1]
 	}
 	text(line[at:], false)
-	return b.String()
+	// A decoded "-" or ">" may spell "-->", which astisub would take for a
+	// timing line (the line had none, or it would not be text).
+	return strings.ReplaceAll(b.String(), "-->", "--"+string(escGt))
 }
 
 func decodeEntity(ref string) string {

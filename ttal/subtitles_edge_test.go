@@ -47,6 +47,21 @@ var subtitleEdgeCases = []struct {
 	{name: "srt-negative", f: FormatSRT, doc: "1\n-00:00:01,000 --> 00:00:02,000\nneg\n", err: `srt: cue 1 (line 2): negative time "-00:00:01,000"`},
 	{name: "ass-negative", f: FormatASS, doc: assHead + "Dialogue: 0,-0:00:01.00,0:00:02.00,Default,Bob,0,0,0,,neg\n",
 		err: `ass: cue 1 (line 6): negative time "-0:00:01.00"`},
+	// Decoded references must not spell a timing line (a fake cue).
+	{name: "vtt-entity-arrow", f: FormatVTT, doc: "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nwait &#45;-> go\n", texts: []string{"wait --> go"}},
+	{name: "vtt-entity-arrow-end", f: FormatVTT, doc: "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nwait &#45;->\n", texts: []string{"wait -->"}},
+	{name: "vtt-entity-fake-cue", f: FormatVTT, doc: "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nThe log said:\n00:00:05.000 &#45;-> 00:00:09.000\n",
+		texts: []string{"The log said:\n00:00:05.000 --> 00:00:09.000"}},
+	{name: "srt-entity-arrow", f: FormatSRT, doc: "1\n00:00:01,000 --> 00:00:02,000\nwait &#45;&#45;> go\n", texts: []string{"wait --> go"}},
+	{name: "srt-entity-fake-cue", f: FormatSRT, doc: "1\n00:00:01,000 --> 00:00:02,000\nThe log said:\n00:00:05,000 &#45;&#45;> 00:00:09,000\n\n2\n00:00:10,000 --> 00:00:11,000\nnext\n",
+		texts: []string{"The log said:\n00:00:05,000 --> 00:00:09,000", "next"}},
+	// astisub trims each part of a time: spaces must not hide its size.
+	{name: "ass-spaced-huge-hours", f: FormatASS, doc: assHead + "Dialogue: 0,0:00:05.00,5124096:00: 01.00,Default,,0,0,0,,world\n",
+		err: `ass: cue 1 (line 6): time "5124096:00: 01.00" is too large`},
+	{name: "ass-spaced-huge-hours-2", f: FormatASS, doc: assHead + "Dialogue: 0,0:00:01.00,2562048:00: 00.00,Default,,0,0,0,,hello\n",
+		err: `ass: cue 1 (line 6): time "2562048:00: 00.00" is too large`},
+	{name: "srt-spaced-huge-hours", f: FormatSRT, doc: "1\n00:00:01,000 --> 5124096:00: 01,000\nx\n",
+		err: `srt: cue 1 (line 2): time`},
 	{name: "ass-truncated", f: FormatASS, doc: assHead + "Dialogue: 0,0:00:01.00\n", err: "ass: line 6: event has 2 fields, its Format line names 10"},
 }
 
