@@ -190,6 +190,7 @@ func prepareVTT(data []byte) ([]byte, []cueScan, error) {
 		return nil, nil, fmt.Errorf("%w: %s: line 1: no WEBVTT signature", ErrInvalid, FormatVTT)
 	}
 	var cues []cueScan
+	seen := map[int]map[string]bool{} // cue → its voices so far
 	inCue := false
 	for i := 1; i < len(lines); i++ {
 		t := strings.TrimSpace(lines[i])
@@ -207,7 +208,11 @@ func prepareVTT(data []byte) ([]byte, []cueScan, error) {
 		case inCue:
 			c := &cues[len(cues)-1]
 			for _, m := range vttVoice.FindAllStringSubmatch(t, -1) {
-				if v := decodeVoice(m[1]); v != "" && !contains(c.voices, v) {
+				if v := decodeVoice(m[1]); v != "" && !seen[len(cues)-1][v] {
+					if seen[len(cues)-1] == nil {
+						seen[len(cues)-1] = map[string]bool{}
+					}
+					seen[len(cues)-1][v] = true
 					c.voices = append(c.voices, v)
 				}
 			}

@@ -151,6 +151,7 @@ func readSubtitles(data []byte, f Format, opt ReadOptions) (*Script, error) {
 				}
 			}
 		}
+		speaks := map[string]bool{} // maps, not lists: a cue may have thousands of voices
 		for _, v := range voices {
 			cid, ok := chars[v]
 			if !ok {
@@ -158,22 +159,14 @@ func readSubtitles(data []byte, f Format, opt ReadOptions) (*Script, error) {
 				chars[v] = cid
 				s.Characters = append(s.Characters, Character{ID: cid, Name: v})
 			}
-			if !contains(e.CharacterIDs, cid) {
+			if !speaks[cid] {
+				speaks[cid] = true
 				e.CharacterIDs = append(e.CharacterIDs, cid)
 			}
 		}
 		s.Events = append(s.Events, e)
 	}
 	return s, nil
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // plainText joins astisub lines with "\n".
