@@ -111,8 +111,13 @@ const (
 	lossSTLLang  = "languages without an EBU-STL code" // written as 00 (unknown)
 )
 
+// lossSTLRounded is the change of times written to an EBU-STL file at fps
+// frames per second from a script at another rate.
+func lossSTLRounded(fps int64) string { return fmt.Sprintf("times rounded to %d fps", fps) }
+
 // changeKinds are the kinds listed apart from what was dropped.
-var changeKinds = map[string]bool{lossLengthened: true, lossArrowSRT: true, lossNameComma: true, lossSSACodes: true}
+var changeKinds = map[string]bool{lossLengthened: true, lossArrowSRT: true, lossNameComma: true, lossSSACodes: true,
+	lossSTLRounded(25): true, lossSTLRounded(30): true}
 
 // String summarises the loss on one line, e.g. "dropped 3 anchors, 2
 // annotations; 1 cues lengthened to one frame" (what was dropped, then what

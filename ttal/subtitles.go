@@ -58,8 +58,11 @@ func readSubtitles(data []byte, f Format, opt ReadOptions) (*Script, error) {
 			fps = int64(subs.Metadata.Framerate)
 		}
 		grid = FrameRate{fps, 1}
-		if !rate.Valid() || rate.Nominal() != fps {
+		switch {
+		case !rate.Valid():
 			rate = grid
+		case rate.Nominal() != fps: // times to the nearest frame at the rate asked for
+			grid = rate
 		}
 	}
 	if !rate.Valid() {
@@ -457,10 +460,8 @@ func writeSubtitles(s *Script, f Format, opt WriteOptions, loss Loss) ([]byte, e
 	}
 	subs := astisub.NewSubtitles()
 	subs.Metadata = &astisub.Metadata{Title: titleName(s)}
-	stlFPS := int64(25)
-	if rate.Nominal() >= 29 {
-		stlFPS = 30
-	}
+	stlFPS := stlFrameRate(rate)
+	stlGrid := FrameRate{stlFPS, 1}
 	if f == FormatSTL {
 		subs.Metadata.Framerate = int(stlFPS)
 		date := stlDate(s) // astisub's default is the local clock's date
@@ -470,11 +471,11 @@ func writeSubtitles(s *Script, f Format, opt WriteOptions, loss Loss) ([]byte, e
 	// truncates to: the nearest millisecond (SSA: centisecond) to the
 	// frame's exact time, which reads back as the same frame at up to 1000
 	// (SSA: 100) frames per second; STL stores frames at 25 or 30, so its
-	// time is the frame's, rounded up to the nanosecond.
+	// time is the STL frame's (stlFrame), rounded up to the nanosecond.
 	at := func(frame int64) time.Duration {
 		switch f {
 		case FormatSTL:
-			return FrameRate{stlFPS, 1}.durationCeil(frame)
+			return stlGrid.durationCeil(stlFrame(rate, frame))
 		case FormatASS:
 			return rate.Duration(frame).Round(10 * time.Millisecond)
 		}
@@ -498,6 +499,17 @@ func writeSubtitles(s *Script, f Format, opt WriteOptions, loss Loss) ([]byte, e
 		item := &astisub.Item{StartAt: at(e.Start), EndAt: at(e.End)}
 		if e.Start < 0 || item.EndAt >= maxTime || item.StartAt >= maxTime {
 			return nil, fmt.Errorf("%w: %s: event %q: [%d, %d) is outside 0 to %s", ErrInvalid, f, e.ID, e.Start, e.End, maxTime)
+		}
+		if f == FormatSTL {
+			for _, fr := range []int64{e.Start, e.End} {
+				if rate.Nominal() != stlFPS && stlGrid.Duration(stlFrame(rate, fr)) != rate.Duration(fr) {
+					loss.add(lossSTLRounded(stlFPS), 1)
+				}
+			}
+			if item.EndAt <= item.StartAt { // both on one STL frame
+				item.EndAt = stlGrid.durationCeil(stlFrame(rate, e.Start) + 1)
+				loss.add(lossLengthened, 1)
+			}
 		}
 		voice := ""
 		if len(e.CharacterIDs) > 0 && (f == FormatVTT || f == FormatASS) {
@@ -654,6 +666,28 @@ func restoreCueIDs(out []byte, ids []string, numericOnly bool) []byte {
 		return out
 	}
 	return []byte(strings.Join(lines, "\n"))
+}
+
+// stlFrameRate is the frame rate of the EBU-STL file written for a script
+// at rate (EBU Tech 3264 disk format codes STL25.01 and STL30.01): 30 for
+// 29.97, 30, 59.94 and 60 (and other multiples of 30), else 25.
+func stlFrameRate(rate FrameRate) int64 {
+	if n := rate.Nominal(); n > 0 && n%30 == 0 {
+		return 30
+	}
+	return 25
+}
+
+// stlFrame is the frame of the EBU-STL file written for frame of a script
+// at rate: the same frame when the script's nominal rate is the file's
+// (29.97 as 30, its timecodes' count), else the nearest STL frame to the
+// frame's time.
+func stlFrame(rate FrameRate, frame int64) int64 {
+	fps := stlFrameRate(rate)
+	if rate.Nominal() == fps {
+		return frame
+	}
+	return FrameRate{fps, 1}.Frames(rate.Duration(frame))
 }
 
 // durationCeil is the duration of frames (≥ 0) rounded up to the

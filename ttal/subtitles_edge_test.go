@@ -304,3 +304,80 @@ func TestManyVoicesLinear(t *testing.T) {
 		}
 	}
 }
+
+// TestSTLFrameRates: an EBU-STL file runs at 25 (STL25.01) or 30
+// (STL30.01) frames per second; a script at another rate has its times
+// converted to the nearest STL frame, the change reported, and reads back
+// at the right times (before, frame 180,000 at 50 fps, one hour, was
+// written 01:40:00:00, and 24 fps was stretched by 4 %).
+func TestSTLFrameRates(t *testing.T) {
+	for _, c := range []struct {
+		rate FrameRate
+		fps  int64
+		loss string
+	}{
+		{Rate23976, 25, "dropped 1 speakers; 6 times rounded to 25 fps"},
+		{Rate24, 25, "dropped 1 speakers; 6 times rounded to 25 fps"},
+		{Rate25, 25, "dropped 1 speakers"},
+		{Rate2997, 30, "dropped 1 speakers"},
+		{Rate30, 30, "dropped 1 speakers"},
+		{Rate50, 25, "dropped 1 speakers; 3 times rounded to 25 fps"},
+		{Rate5994, 30, "dropped 1 speakers; 6 times rounded to 30 fps"},
+		{Rate60, 30, "dropped 1 speakers; 3 times rounded to 30 fps"},
+	} {
+		hour := 3600 * c.rate.Nominal()
+		s := New(OriginalTranscript, "en", c.rate)
+		s.Characters = []Character{{ID: "c1", Name: "Ann"}}
+		for i, span := range [][2]int64{{0, 2}, {1, 3}, {hour, hour + 4}, {hour + 7, hour + 60}} {
+			s.Events = append(s.Events, Event{ID: fmt.Sprint(i + 1), Start: span[0], End: span[1], Texts: []Text{{Lang: "en", Text: "x"}}})
+		}
+		s.Events[0].CharacterIDs = []string{"c1"}
+		var b bytes.Buffer
+		loss, err := Write(&b, s, FormatSTL, WriteOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if loss.String() != c.loss {
+			t.Errorf("%s: loss %q, want %q", c.rate, loss, c.loss)
+		}
+		if got := b.String()[3:11]; got != fmt.Sprintf("STL%d.01", c.fps) {
+			t.Errorf("%s: disk format code %q", c.rate, got)
+		}
+		// Read as the file's own rate: within half an STL frame of the
+		// script's times (the same frames when the rates match nominally).
+		back, err := ReadBytes(b.Bytes(), FormatSTL, ReadOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		grid := FrameRate{c.fps, 1}
+		half := grid.Duration(1)/2 + time.Microsecond // halves round up
+		if back.Timing.FrameRate != grid || len(back.Events) != len(s.Events) {
+			t.Fatalf("%s: read back at %s, %d events", c.rate, back.Timing.FrameRate, len(back.Events))
+		}
+		for i, e := range back.Events {
+			for k, fr := range []int64{e.Start, e.End} {
+				want := []int64{s.Events[i].Start, s.Events[i].End}[k]
+				if c.rate.Nominal() == c.fps {
+					if fr != want {
+						t.Errorf("%s: event %d time %d: frame %d, want %d", c.rate, i, k, fr, want)
+					}
+				} else if d := grid.Duration(fr) - c.rate.Duration(want); d > half || d < -half {
+					t.Errorf("%s: event %d time %d: %s, want %s", c.rate, i, k, grid.Duration(fr), c.rate.Duration(want))
+				}
+			}
+		}
+		// Read at the script's rate: the nearest frame to the STL time.
+		back, err = ReadBytes(b.Bytes(), FormatSTL, ReadOptions{FrameRate: c.rate})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if back.Timing.FrameRate != c.rate {
+			t.Fatalf("%s: read back at %s", c.rate, back.Timing.FrameRate)
+		}
+		for i, e := range back.Events {
+			if d := e.Start - s.Events[i].Start; d < -1 || d > 1 || (c.rate.Nominal() == c.fps && d != 0) {
+				t.Errorf("%s: event %d starts at %d, want %d", c.rate, i, e.Start, s.Events[i].Start)
+			}
+		}
+	}
+}
