@@ -496,6 +496,11 @@ func writeSubtitles(s *Script, f Format, opt WriteOptions, loss Loss) ([]byte, e
 			loss.add("events without a "+lang+" text", 1)
 			continue
 		}
+		if strings.Contains(t.Text, "\r") { // CR LF and a lone CR break lines, as readers take them
+			tt := *t
+			tt.Text = strings.ReplaceAll(strings.ReplaceAll(t.Text, "\r\n", "\n"), "\r", "\n")
+			t = &tt
+		}
 		item := &astisub.Item{StartAt: at(e.Start), EndAt: at(e.End)}
 		if e.Start < 0 || item.EndAt >= maxTime || item.StartAt >= maxTime {
 			return nil, fmt.Errorf("%w: %s: event %q: [%d, %d) is outside 0 to %s", ErrInvalid, f, e.ID, e.Start, e.End, maxTime)

@@ -381,3 +381,36 @@ func TestSTLFrameRates(t *testing.T) {
 		}
 	}
 }
+
+// TestSubtitleWriteCR: a CR in a text (CR LF or alone) is a line break in
+// every subtitle format, as their readers take it; before, SSA output was
+// unreadable and WebVTT lost the text.
+func TestSubtitleWriteCR(t *testing.T) {
+	for _, f := range []Format{FormatSRT, FormatVTT, FormatASS, FormatSTL} {
+		for _, c := range []struct{ text, back string }{
+			{"first\r;second, with comma", "first\n;second, with comma"},
+			{"line a\r\nline b", "line a\nline b"},
+			{"line a\r\rline b", "line a\nline b"}, // the blank line is reported
+		} {
+			s := New(OriginalTranscript, "en", Rate25)
+			s.Events = []Event{{ID: "1", Start: 25, End: 50, Texts: []Text{{Lang: "en", Text: c.text}}},
+				{ID: "2", Start: 75, End: 100, Texts: []Text{{Lang: "en", Text: "next"}}}}
+			var b bytes.Buffer
+			loss, err := Write(&b, s, f, WriteOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(c.text, "\r\r") != (loss.String() == "dropped 1 blank lines") {
+				t.Errorf("%s %q: loss %q", f, c.text, loss)
+			}
+			rloss := Loss{}
+			back, err := ReadBytes(b.Bytes(), f, ReadOptions{Loss: rloss})
+			if err != nil {
+				t.Fatalf("%s %q: %v\n%s", f, c.text, err, b.String())
+			}
+			if len(back.Events) != 2 || back.Events[0].Texts[0].Text != c.back || back.Events[1].Texts[0].Text != "next" || len(rloss) > 0 {
+				t.Errorf("%s %q: read back %+v (loss %s)\n%q", f, c.text, back.Events, rloss, b.String())
+			}
+		}
+	}
+}
