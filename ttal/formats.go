@@ -109,6 +109,7 @@ const (
 const (
 	lossUnparsed = "unparsed lines"                    // SRT: text after a blank line inside a cue
 	lossSTLLang  = "languages without an EBU-STL code" // written as 00 (unknown)
+	lossVTTIDs   = "cue ids WebVTT would misread"      // NOTE…, STYLE…, REGION…, "-->", line breaks: cue written without
 )
 
 // lossSTLRounded is the change of times written to an EBU-STL file at fps

@@ -93,15 +93,20 @@ func readSubtitles(data []byte, f Format, opt ReadOptions) (*Script, error) {
 	}
 	chars := map[string]string{} // voice name → character id
 	used := map[string]bool{}
+	given := map[string]bool{} // the file's own ids, which numbered cues avoid
+	for _, id := range ids {
+		given[id] = true
+	}
 	for i, it := range subs.Items {
 		id := strconv.Itoa(i + 1)
+		taken := func(id string) bool { return used[id] || given[id] }
 		switch {
 		case ids != nil && ids[i] != "":
-			id = ids[i]
+			id, taken = ids[i], func(id string) bool { return used[id] }
 		case f == FormatSRT && it.Index > 0:
 			id = strconv.Itoa(it.Index)
 		}
-		for base, k := id, 2; used[id]; k++ {
+		for base, k := id, 2; taken(id); k++ {
 			id = base + "-" + strconv.Itoa(k)
 		}
 		used[id] = true
@@ -587,10 +592,10 @@ func writeSubtitles(s *Script, f Format, opt WriteOptions, loss Loss) ([]byte, e
 		}
 	case FormatSRT:
 		out = bytes.TrimPrefix(out, []byte("\ufeff"))
-		out = restoreCueIDs(out, ids, true)
+		out = restoreCueIDs(out, ids, true, loss)
 	case FormatVTT:
 		out = []byte(vttEscapes.Replace(string(out)))
-		out = restoreCueIDs(out, ids, false)
+		out = restoreCueIDs(out, ids, false, loss)
 		out = restoreCueSettings(out, settings)
 	}
 	if f != FormatSTL && len(out) > 0 && out[len(out)-1] != '\n' {
@@ -649,28 +654,55 @@ func titleName(s *Script) string {
 }
 
 // restoreCueIDs puts our ids back in place of the 1..n astisub writes
-// before each cue's timing line (SRT: only when every id is a number).
-func restoreCueIDs(out []byte, ids []string, numericOnly bool) []byte {
+// before each cue's timing line. SRT: only when every id is a number.
+// WebVTT: an id that a reader would take for something else (vttIDSafe) is
+// left out, the cue written without one, and counted in loss.
+func restoreCueIDs(out []byte, ids []string, srt bool, loss Loss) []byte {
 	for _, id := range ids {
-		if id == "" || strings.Contains(id, "-->") || strings.ContainsAny(id, "\r\n") {
-			return out
-		}
-		if _, err := strconv.Atoi(id); numericOnly && err != nil {
+		if _, err := strconv.Atoi(id); srt && err != nil {
 			return out
 		}
 	}
 	lines := strings.Split(string(out), "\n")
-	next := 0
-	for i := 0; i+1 < len(lines) && next < len(ids); i++ {
-		if lines[i] == strconv.Itoa(next+1) && strings.Contains(lines[i+1], "-->") {
-			lines[i] = ids[next]
+	kept := lines[:0:0]
+	next, dropped := 0, 0
+	for i := 0; i < len(lines); i++ {
+		if next < len(ids) && i+1 < len(lines) && lines[i] == strconv.Itoa(next+1) && strings.Contains(lines[i+1], "-->") {
+			id := ids[next]
 			next++
+			if !srt && !vttIDSafe(id) {
+				dropped++
+				continue
+			}
+			kept = append(kept, id)
+			continue
 		}
+		kept = append(kept, lines[i])
 	}
 	if next != len(ids) {
 		return out
 	}
-	return []byte(strings.Join(lines, "\n"))
+	loss.add(lossVTTIDs, dropped)
+	return []byte(strings.Join(kept, "\n"))
+}
+
+// vttIDSafe reports whether a WebVTT cue identifier reads back as itself:
+// one line, no "-->" (a timing line), no surrounding white space, and not
+// the start of another block (NOTE, STYLE, REGION, Region:,
+// X-TIMESTAMP-MAP), as the WebVTT specification and go-astisub read them.
+func vttIDSafe(id string) bool {
+	if id == "" || id != strings.TrimSpace(id) || strings.Contains(id, "-->") || strings.ContainsAny(id, "\r\n") {
+		return false
+	}
+	if rest, ok := strings.CutPrefix(id, "NOTE"); ok && (rest == "" || rest[0] == ' ' || rest[0] == '\t') {
+		return false
+	}
+	for _, p := range []string{"STYLE", "REGION", "Region:", "X-TIMESTAMP-MAP"} {
+		if strings.HasPrefix(id, p) {
+			return false
+		}
+	}
+	return true
 }
 
 // stlFrameRate is the frame rate of the EBU-STL file written for a script

@@ -414,3 +414,35 @@ func TestSubtitleWriteCR(t *testing.T) {
 		}
 	}
 }
+
+// TestVTTCueIDs: a cue id that would make its block something else (a
+// comment, a style or region block, a timing line) or not read back as
+// itself is left out and reported; the others are kept, and the output
+// reads back with nothing lost.
+func TestVTTCueIDs(t *testing.T) {
+	ids := []string{"NOTE 1", "STYLE", "REGION", "a --> b", "two\nlines", "cr\rid", " pad", "Region: x", "X-TIMESTAMP-MAP=1",
+		"NOTE\tx", "NOTE", "NOTES", "intro", "7", "ok-->"}
+	keep := map[string]bool{"NOTES": true, "intro": true, "7": true}
+	s := New(OriginalTranscript, "en", Rate25)
+	for i, id := range ids {
+		s.Events = append(s.Events, Event{ID: id, Start: int64(25 * (i + 1)), End: int64(25*(i+1) + 10), Texts: []Text{{Lang: "en", Text: fmt.Sprint("text ", i)}}})
+	}
+	var b bytes.Buffer
+	loss, err := Write(&b, s, FormatVTT, WriteOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprintf("dropped %d cue ids WebVTT would misread", len(ids)-len(keep)); loss.String() != want {
+		t.Errorf("loss %q, want %q", loss, want)
+	}
+	rloss := Loss{}
+	back, err := ReadBytes(b.Bytes(), FormatVTT, ReadOptions{Loss: rloss})
+	if err != nil || len(rloss) > 0 || len(back.Events) != len(ids) {
+		t.Fatalf("%v, loss %s, %d events\n%s", err, rloss, len(back.Events), b.String())
+	}
+	for i, e := range back.Events {
+		if e.Texts[0].Text != fmt.Sprint("text ", i) || keep[ids[i]] != (e.ID == ids[i]) {
+			t.Errorf("event %d: %q %q (written as %q)", i, e.ID, e.Texts[0].Text, ids[i])
+		}
+	}
+}
