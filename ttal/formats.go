@@ -110,6 +110,7 @@ const (
 	lossUnparsed = "unparsed lines"                    // SRT: text after a blank line inside a cue
 	lossSTLLang  = "languages without an EBU-STL code" // written as 00 (unknown)
 	lossVTTIDs   = "cue ids WebVTT would misread"      // NOTE…, STYLE…, REGION…, "-->", line breaks: cue written without
+	lossSTLChars = "characters EBU-STL cannot encode"  // not in go-astisub's table (Latin): left out
 )
 
 // lossSTLRounded is the change of times written to an EBU-STL file at fps

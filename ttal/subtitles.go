@@ -547,6 +547,12 @@ func writeSubtitles(s *Script, f Format, opt WriteOptions, loss Loss) ([]byte, e
 		}
 		escapeCue(item, f, loss)
 		if f == FormatSTL { // astisub's default is left-justified; subtitles are centred
+			for j := range item.Lines {
+				for k := range item.Lines[j].Items {
+					li := &item.Lines[j].Items[k]
+					li.Text = stlText(li.Text, loss)
+				}
+			}
 			centred := astisub.JustificationCentered
 			item.InlineStyle = &astisub.StyleAttributes{STLJustification: &centred}
 		}

@@ -446,3 +446,34 @@ func TestVTTCueIDs(t *testing.T) {
 		}
 	}
 }
+
+// TestSTLCharacters: characters go-astisub's EBU-STL table cannot encode
+// are left out and reported (before, 日本語 ok 😀 came back as ", ok" and
+// a tab or U+FFFD as other characters, silently); the others come back.
+func TestSTLCharacters(t *testing.T) {
+	for _, c := range []struct {
+		text, back string
+		lost       int
+	}{
+		{"日本語 ok 😀", "ok", 4},
+		{"tab\there \uFFFD ok", "tab here  ok", 2},
+		{"café Straße ñ œ ü «x» Ø", "café Straße ñ œ ü «x» Ø", 0},
+		{"cafe\u0301 x\u0301", "café x\u0301", 0},            // a diacritic before its letter
+		{"$5, #1 & 50% @ 10:30!", "5, #1 & 50% @ 10:30!", 1}, // go-astisub has ¤ where ISO 6937 has $ at 0x24, and no $
+	} {
+		s := New(OriginalTranscript, "en", Rate25)
+		s.Events = []Event{{ID: "1", Start: 25, End: 50, Texts: []Text{{Lang: "en", Text: c.text}}}}
+		var b bytes.Buffer
+		loss, err := Write(&b, s, FormatSTL, WriteOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if loss[lossSTLChars] != c.lost {
+			t.Errorf("%q: loss %q, want %d characters", c.text, loss, c.lost)
+		}
+		back, err := ReadBytes(b.Bytes(), FormatSTL, ReadOptions{})
+		if err != nil || len(back.Events) != 1 || back.Events[0].Texts[0].Text != c.back {
+			t.Errorf("%q: read back %+v (%v), want %q", c.text, back, err, c.back)
+		}
+	}
+}
