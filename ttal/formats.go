@@ -103,6 +103,9 @@ const (
 	lossArrowSRT   = `"-->" in SRT text written "- ->"`           // SRT cannot escape it
 	lossNameComma  = `commas in SSA speaker names written ";"`    // the Name field cannot hold one
 	lossSSACodes   = "SSA override codes in text made full-width" // "{…}", "\N", "\n", "\h"
+	lossNonchars   = "noncharacters U+FDD0–U+FDD4 made U+FFFD"    // SRT, WebVTT: this package's sentinels
+	lossCentisec   = "times rounded to centiseconds"              // SSA above 100 fps
+	lossSRTIDs     = "cue ids renumbered (SRT ids are numbers)"   // any id not a number
 )
 
 // Kinds of loss that are things left out of the script or the output.
@@ -119,7 +122,7 @@ func lossSTLRounded(fps int64) string { return fmt.Sprintf("times rounded to %d 
 
 // changeKinds are the kinds listed apart from what was dropped.
 var changeKinds = map[string]bool{lossLengthened: true, lossArrowSRT: true, lossNameComma: true, lossSSACodes: true,
-	lossSTLRounded(25): true, lossSTLRounded(30): true}
+	lossSTLRounded(25): true, lossSTLRounded(30): true, lossNonchars: true, lossCentisec: true, lossSRTIDs: true}
 
 // String summarises the loss on one line, e.g. "dropped 3 anchors, 2
 // annotations; 1 cues lengthened to one frame" (what was dropped, then what

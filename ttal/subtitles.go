@@ -103,6 +103,8 @@ func readSubtitles(data []byte, f Format, opt ReadOptions) (*Script, error) {
 		switch {
 		case ids != nil && ids[i] != "":
 			id, taken = ids[i], func(id string) bool { return used[id] }
+		case f == FormatSRT && cues != nil && cues[i].id != "":
+			id = cues[i].id // astisub keeps numbers only
 		case f == FormatSRT && it.Index > 0:
 			id = strconv.Itoa(it.Index)
 		}
@@ -114,6 +116,7 @@ func readSubtitles(data []byte, f Format, opt ReadOptions) (*Script, error) {
 		if cues != nil {
 			line = cues[i].line
 			opt.Loss.add(lossUnparsed, cues[i].unparsed)
+			opt.Loss.add(lossNonchars, cues[i].nonchars)
 		}
 		if it.EndAt < it.StartAt {
 			return nil, cueError(f, i+1, line, "ends (%s) before it starts (%s)", it.EndAt, it.StartAt)
@@ -510,6 +513,13 @@ func writeSubtitles(s *Script, f Format, opt WriteOptions, loss Loss) ([]byte, e
 		if e.Start < 0 || item.EndAt >= maxTime || item.StartAt >= maxTime {
 			return nil, fmt.Errorf("%w: %s: event %q: [%d, %d) is outside 0 to %s", ErrInvalid, f, e.ID, e.Start, e.End, maxTime)
 		}
+		if f == FormatASS { // frame-exact up to 100 fps
+			for _, fr := range []int64{e.Start, e.End} {
+				if rate.Frames(at(fr)) != fr {
+					loss.add(lossCentisec, 1)
+				}
+			}
+		}
 		if f == FormatSTL {
 			for _, fr := range []int64{e.Start, e.End} {
 				if rate.Nominal() != stlFPS && stlGrid.Duration(stlFrame(rate, fr)) != rate.Duration(fr) {
@@ -666,6 +676,11 @@ func titleName(s *Script) string {
 func restoreCueIDs(out []byte, ids []string, srt bool, loss Loss) []byte {
 	for _, id := range ids {
 		if _, err := strconv.Atoi(id); srt && err != nil {
+			for i, id := range ids {
+				if id != strconv.Itoa(i+1) {
+					loss.add(lossSRTIDs, 1)
+				}
+			}
 			return out
 		}
 	}

@@ -477,3 +477,90 @@ func TestSTLCharacters(t *testing.T) {
 		}
 	}
 }
+
+// TestSubtitleSmallFixes pins the review's smaller findings: this package's
+// sentinel noncharacters in text, an SSA Format line in lower case, SSA
+// above 100 fps, SRT ids that are not numbers.
+func TestSubtitleSmallFixes(t *testing.T) {
+	write := func(t *testing.T, s *Script, f Format) ([]byte, Loss) {
+		t.Helper()
+		var b bytes.Buffer
+		loss, err := Write(&b, s, f, WriteOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b.Bytes(), loss
+	}
+	t.Run("noncharacters", func(t *testing.T) {
+		text := "a\uFDD0b\uFDD2c\uFDD4"
+		for _, c := range []struct {
+			f          Format
+			back, loss string
+		}{
+			{FormatSRT, "a\uFFFDb\uFFFDc\uFFFD", "3 noncharacters U+FDD0–U+FDD4 made U+FFFD"},
+			{FormatVTT, "a\uFFFDb\uFFFDc\uFFFD", "3 noncharacters U+FDD0–U+FDD4 made U+FFFD"},
+			{FormatASS, text, ""}, // kept (they were read back as " ", ">", "<")
+		} {
+			s := New(OriginalTranscript, "en", Rate25)
+			s.Events = []Event{{ID: "1", Start: 25, End: 50, Texts: []Text{{Lang: "en", Text: text}}}}
+			out, loss := write(t, s, c.f)
+			if loss.String() != c.loss {
+				t.Errorf("%s: loss %q, want %q", c.f, loss, c.loss)
+			}
+			rloss := Loss{}
+			back, err := ReadBytes(out, c.f, ReadOptions{Loss: rloss})
+			if err != nil || back.Events[0].Texts[0].Text != c.back || len(rloss) > 0 {
+				t.Errorf("%s: read back %q (%v, loss %s), want %q", c.f, back.Events[0].Texts[0].Text, err, rloss, c.back)
+			}
+		}
+		rloss := Loss{}
+		back, err := ReadBytes([]byte("1\n00:00:01,000 --> 00:00:02,000\nx\uFDD1y\n"), FormatSRT, ReadOptions{Loss: rloss})
+		if err != nil || back.Events[0].Texts[0].Text != "x\uFFFDy" || rloss.String() != "1 noncharacters U+FDD0–U+FDD4 made U+FFFD" {
+			t.Errorf("reading SRT: %v, loss %q", err, rloss)
+		}
+	})
+	t.Run("ssa-format-case", func(t *testing.T) {
+		doc := "[Script Info]\nScriptType: v4.00+\n\n[Events]\nFormat: layer, START, end, style, name, marginl, marginr, marginv, effect, text\n" +
+			"Dialogue: 0,0:00:01.00,0:00:02.00,Default,,0,0,0,,hi\n"
+		s, err := ReadBytes([]byte(doc), FormatASS, ReadOptions{})
+		if err != nil || len(s.Events) != 1 || s.Events[0].Start != 25 || s.Events[0].End != 50 || s.Events[0].Texts[0].Text != "hi" {
+			t.Fatalf("%v %+v", err, s)
+		}
+	})
+	t.Run("ssa-above-100-fps", func(t *testing.T) {
+		for _, c := range []struct {
+			rate FrameRate
+			loss string
+		}{{FrameRate{100, 1}, ""}, {FrameRate{120, 1}, "4 times rounded to centiseconds"}} {
+			s := New(OriginalTranscript, "en", c.rate)
+			s.Events = []Event{{ID: "1", Start: 3, End: 9, Texts: []Text{{Lang: "en", Text: "a"}}}, // 2.5 cs, 7.5 cs at 120 fps
+				{ID: "2", Start: 15, End: 21, Texts: []Text{{Lang: "en", Text: "b"}}}}
+			out, loss := write(t, s, FormatASS)
+			if loss.String() != c.loss {
+				t.Errorf("%s: loss %q, want %q", c.rate, loss, c.loss)
+			}
+			back, err := ReadBytes(out, FormatASS, ReadOptions{FrameRate: c.rate})
+			if err != nil {
+				t.Fatal(err)
+			}
+			same := back.Events[0].Start == 3 && back.Events[0].End == 9 && back.Events[1].Start == 15 && back.Events[1].End == 21
+			if same != (c.loss == "") {
+				t.Errorf("%s: read back %+v", c.rate, back.Events)
+			}
+		}
+	})
+	t.Run("srt-ids", func(t *testing.T) {
+		s, err := ReadBytes([]byte("5\n00:00:01,000 --> 00:00:02,000\na\n\n5-2\n00:00:03,000 --> 00:00:04,000\nb\n\n\ufeffx\n00:00:05,000 --> 00:00:06,000\nc\n"), FormatSRT, ReadOptions{})
+		if err != nil || len(s.Events) != 3 || s.Events[0].ID != "5" || s.Events[1].ID != "5-2" || s.Events[2].ID != "x" {
+			t.Fatalf("%v %+v", err, s)
+		}
+		out, loss := write(t, s, FormatSRT)
+		if loss.String() != "3 cue ids renumbered (SRT ids are numbers)" || !strings.HasPrefix(string(out), "1\n") {
+			t.Errorf("loss %q\n%s", loss, out)
+		}
+		s.Events[1].ID, s.Events[2].ID = "9", "12"
+		if out, loss := write(t, s, FormatSRT); len(loss) > 0 || !strings.Contains(string(out), "\n12\n00:00:05,000") {
+			t.Errorf("numbers: loss %q\n%s", loss, out)
+		}
+	})
+}
