@@ -16,6 +16,10 @@ import (
 // are set through its metadata.
 const stlLanguageOffset = 14
 
+// stlTitleBytes is the size of the GSI original programme title (OPT),
+// where astisub writes the title, cutting what does not fit.
+const stlTitleBytes = 32
+
 // stlLanguages maps the language codes of EBU Tech 3264 (appendix 3) to
 // BCP 47 tags. Codes whose language has no tag of its own (Serbo-Croat,
 // Ndebele, Moldavian) are left out.

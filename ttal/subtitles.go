@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/asticode/go-astisub"
 )
@@ -467,7 +468,7 @@ func writeSubtitles(s *Script, f Format, opt WriteOptions, loss Loss) ([]byte, e
 		lang = s.Language
 	}
 	subs := astisub.NewSubtitles()
-	subs.Metadata = &astisub.Metadata{Title: titleName(s)}
+	subs.Metadata = &astisub.Metadata{Title: subtitleTitle(s, f, loss)}
 	stlFPS := stlFrameRate(rate)
 	stlGrid := FrameRate{stlFPS, 1}
 	if f == FormatSTL {
@@ -660,6 +661,40 @@ func dropUnknown(loss Loss, ms Members, written string) {
 			loss.add("unknown members", 1)
 		}
 	}
+}
+
+// subtitleTitle returns the title written to f (SSA/ASS Title, EBU-STL
+// original programme title) and counts in loss what of s's title is not:
+// all of it in SRT and WebVTT, which have no title; its line breaks, which
+// would end the line, made spaces; in EBU-STL what does not fit its 32
+// bytes; details beyond the name.
+func subtitleTitle(s *Script, f Format, loss Loss) string {
+	if s.Title == nil {
+		return ""
+	}
+	if t := s.Title; t.Season != 0 || t.Episode != 0 || t.EpisodeTitle != "" || t.MovieID != "" || len(t.Unknown) > 0 {
+		loss.add("title fields", 1)
+	}
+	name := s.Title.Name
+	if f == FormatSRT || f == FormatVTT {
+		if name != "" {
+			loss.add("titles", 1)
+		}
+		return ""
+	}
+	if strings.ContainsAny(name, "\r\n") {
+		name = strings.NewReplacer("\r\n", " ", "\r", " ", "\n", " ").Replace(name)
+		loss.add(lossTitleBreaks, 1)
+	}
+	if f == FormatSTL && len(name) > stlTitleBytes {
+		cut := stlTitleBytes
+		for cut > 0 && !utf8.RuneStart(name[cut]) {
+			cut--
+		}
+		loss.add(lossSTLTitle, utf8.RuneCountInString(name[cut:]))
+		name = name[:cut]
+	}
+	return name
 }
 
 func titleName(s *Script) string {

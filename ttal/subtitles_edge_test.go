@@ -564,3 +564,39 @@ func TestSubtitleSmallFixes(t *testing.T) {
 		}
 	})
 }
+
+// TestSubtitleTitles: a title is written where the format has one, on one
+// line and, in EBU-STL, within its 32 bytes; what is not written is
+// reported (before, SRT and WebVTT dropped it silently, a line break cut it
+// short in SSA and EBU-STL, and EBU-STL cut it at 32 bytes).
+func TestSubtitleTitles(t *testing.T) {
+	title := &Title{Name: "Ünïcödé title\r\nthat is rather long indeed", Season: 2}
+	for _, c := range []struct {
+		f          Format
+		back, loss string
+	}{
+		{FormatSRT, "", "dropped 1 title fields, 1 titles"},
+		{FormatVTT, "", "dropped 1 title fields, 1 titles"},
+		{FormatASS, "Ünïcödé title that is rather long indeed", "dropped 1 title fields; 1 line breaks in titles made spaces"},
+		{FormatSTL, "Ünïcödé title that is rather", "dropped 12 title characters beyond EBU-STL's 32 bytes, 1 title fields; 1 line breaks in titles made spaces"},
+	} {
+		s := New(OriginalTranscript, "en", Rate25)
+		s.Title = title
+		s.Events = []Event{{ID: "1", Start: 25, End: 50, Texts: []Text{{Lang: "en", Text: "x"}}}}
+		var b bytes.Buffer
+		loss, err := Write(&b, s, c.f, WriteOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if loss.String() != c.loss {
+			t.Errorf("%s: loss %q, want %q", c.f, loss, c.loss)
+		}
+		back, err := ReadBytes(b.Bytes(), c.f, ReadOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := titleName(back); got != c.back {
+			t.Errorf("%s: title %q, want %q", c.f, got, c.back)
+		}
+	}
+}
