@@ -530,6 +530,9 @@ func writeSubtitles(s *Script, f Format, opt WriteOptions, loss Loss) ([]byte, e
 			if item.EndAt <= item.StartAt { // both on one STL frame
 				item.EndAt = stlGrid.durationCeil(stlFrame(rate, e.Start) + 1)
 				loss.add(lossLengthened, 1)
+				if item.EndAt >= maxTime {
+					return nil, fmt.Errorf("%w: %s: event %q: [%d, %d) is outside 0 to %s", ErrInvalid, f, e.ID, e.Start, e.End, maxTime)
+				}
 			}
 		}
 		voice := ""

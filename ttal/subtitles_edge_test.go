@@ -168,14 +168,20 @@ func TestSubtitleWriteTimeLimits(t *testing.T) {
 	for _, c := range []struct {
 		f     Format
 		start int64 // frames at 25 fps
+		end   int64 // 0: start + 25
+		rate  FrameRate
 	}{
-		{FormatSTL, 300 * 3600 * 25}, // EBU-STL hours wrapped mod 256
-		{FormatSTL, 24 * 3600 * 25},
-		{FormatSRT, 10000 * 3600 * 25},
-		{FormatASS, -25},
+		{f: FormatSTL, start: 24*3600*50 - 3, end: 24*3600*50 - 2, rate: Rate50}, // one STL frame, lengthened to 24:00:00:00
+		{f: FormatSTL, start: 300 * 3600 * 25},                                   // EBU-STL hours wrapped mod 256
+		{f: FormatSTL, start: 24 * 3600 * 25},
+		{f: FormatSRT, start: 10000 * 3600 * 25},
+		{f: FormatASS, start: -25},
 	} {
-		s := New(OriginalTranscript, "en", Rate25)
-		s.Events = []Event{{ID: "late", Start: c.start, End: c.start + 25, Texts: []Text{{Lang: "en", Text: "x"}}}}
+		if c.end == 0 {
+			c.end, c.rate = c.start+25, Rate25
+		}
+		s := New(OriginalTranscript, "en", c.rate)
+		s.Events = []Event{{ID: "late", Start: c.start, End: c.end, Texts: []Text{{Lang: "en", Text: "x"}}}}
 		_, err := Write(&bytes.Buffer{}, s, c.f, WriteOptions{})
 		if err == nil || !strings.Contains(err.Error(), `event "late"`) {
 			t.Errorf("%s at frame %d: error %v", c.f, c.start, err)
