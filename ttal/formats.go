@@ -99,20 +99,33 @@ func (l Loss) add(kind string, n int) {
 // Kinds of loss that are changes made so that the output is valid, rather
 // than things left out.
 const (
-	lossLengthened = "cues lengthened to one frame"               // shorter than half a frame once rounded
-	lossArrowSRT   = `"-->" in SRT text written "- ->"`           // SRT cannot escape it
-	lossNameComma  = `commas in SSA speaker names written ";"`    // the Name field cannot hold one
-	lossSSACodes   = "SSA override codes in text made full-width" // "{…}", "\N", "\n", "\h"
+	lossLengthened  = "cues lengthened to one frame"               // shorter than half a frame once rounded
+	lossArrowSRT    = `"-->" in SRT text written "- ->"`           // SRT cannot escape it
+	lossNameComma   = `commas in SSA speaker names written ";"`    // the Name field cannot hold one
+	lossSSACodes    = "SSA override codes in text made full-width" // "{…}", "\N", "\n", "\h"
+	lossNonchars    = "noncharacters U+FDD0–U+FDD4 made U+FFFD"    // SRT, WebVTT: this package's sentinels
+	lossCentisec    = "times rounded to centiseconds"              // SSA above 100 fps
+	lossSRTIDs      = "cue ids renumbered (SRT ids are numbers)"   // any id not a number
+	lossTitleBreaks = "line breaks in titles made spaces"          // SSA, EBU-STL: one line
 )
 
 // Kinds of loss that are things left out of the script or the output.
 const (
 	lossUnparsed = "unparsed lines"                    // SRT: text after a blank line inside a cue
 	lossSTLLang  = "languages without an EBU-STL code" // written as 00 (unknown)
+	lossVTTIDs   = "cue ids WebVTT would misread"      // NOTE…, STYLE…, REGION…, "-->", line breaks: cue written without
+	lossSTLChars = "characters EBU-STL cannot encode"  // not in go-astisub's table (Latin): left out
+	lossSTLTitle = "title characters beyond EBU-STL's 32 bytes"
 )
 
+// lossSTLRounded is the change of times written to an EBU-STL file at fps
+// frames per second from a script at another rate.
+func lossSTLRounded(fps int64) string { return fmt.Sprintf("times rounded to %d fps", fps) }
+
 // changeKinds are the kinds listed apart from what was dropped.
-var changeKinds = map[string]bool{lossLengthened: true, lossArrowSRT: true, lossNameComma: true, lossSSACodes: true}
+var changeKinds = map[string]bool{lossLengthened: true, lossArrowSRT: true, lossNameComma: true, lossSSACodes: true,
+	lossSTLRounded(25): true, lossSTLRounded(30): true, lossNonchars: true, lossCentisec: true, lossSRTIDs: true,
+	lossTitleBreaks: true}
 
 // String summarises the loss on one line, e.g. "dropped 3 anchors, 2
 // annotations; 1 cues lengthened to one frame" (what was dropped, then what

@@ -1,14 +1,24 @@
 package ttal
 
 import (
+	"bytes"
 	"strings"
+	"sync"
 	"time"
+	"unicode"
+
+	"github.com/asticode/go-astisub"
+	"golang.org/x/text/unicode/norm"
 )
 
 // EBU-STL's GSI block as astisub writes it: the language code (LC, two hex
 // digits) at bytes 14–15; the creation and revision dates (CD, RD, YYMMDD)
 // are set through its metadata.
 const stlLanguageOffset = 14
+
+// stlTitleBytes is the size of the GSI original programme title (OPT),
+// where astisub writes the title, cutting what does not fit.
+const stlTitleBytes = 32
 
 // stlLanguages maps the language codes of EBU Tech 3264 (appendix 3) to
 // BCP 47 tags. Codes whose language has no tag of its own (Serbo-Croat,
@@ -71,4 +81,66 @@ func stlDate(s *Script) time.Time {
 		return time.Unix(0, 0).UTC()
 	}
 	return newest.UTC()
+}
+
+// stlText returns text as an EBU-STL file can hold it: go-astisub's
+// encoder writes a character its table lacks as the low byte of its code
+// point (日 as "å", 😀 as nothing), so such characters are left out (white
+// space becomes a space) and counted in loss. A character is kept when
+// go-astisub reads it back as itself, with the combining marks that follow
+// it when it has them.
+func stlText(text string, loss Loss) string {
+	runes := []rune(norm.NFC.String(text))
+	var b strings.Builder
+	for i := 0; i < len(runes); {
+		j := i + 1
+		for j < len(runes) && unicode.Is(unicode.Mn, runes[j]) {
+			j++
+		}
+		unit := string(runes[i:j])
+		switch {
+		case stlEncodable(unit):
+			b.WriteString(unit)
+		case j > i+1 && stlEncodable(string(runes[i])):
+			b.WriteRune(runes[i])
+			loss.add(lossSTLChars, j-i-1)
+		default:
+			if unicode.IsSpace(runes[i]) {
+				b.WriteByte(' ')
+			}
+			loss.add(lossSTLChars, j-i)
+		}
+		i = j
+	}
+	return b.String()
+}
+
+// stlSingles caches stlEncodable for single characters.
+var stlSingles sync.Map // string → bool
+
+// stlEncodable reports whether go-astisub writes unit (a character and its
+// combining marks) to EBU-STL and reads it back unchanged.
+func stlEncodable(unit string) bool {
+	if unit == " " || unit == "\n" {
+		return true
+	}
+	single := len([]rune(unit)) == 1
+	if single {
+		if v, ok := stlSingles.Load(unit); ok {
+			return v.(bool)
+		}
+	}
+	text := "a" + unit + "a"
+	subs := astisub.NewSubtitles()
+	subs.Items = []*astisub.Item{{EndAt: time.Second, Lines: []astisub.Line{{Items: []astisub.LineItem{{Text: text}}}}}}
+	var b bytes.Buffer
+	ok := guard("stl", func() error { return subs.WriteToSTL(&b) }) == nil
+	if ok {
+		back, err := readAstisub(b.Bytes(), FormatSTL)
+		ok = err == nil && len(back.Items) == 1 && plainText(back.Items[0].Lines) == text
+	}
+	if single {
+		stlSingles.Store(unit, ok)
+	}
+	return ok
 }

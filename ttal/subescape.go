@@ -27,9 +27,16 @@ var ssaEscape = regexp.MustCompile(`\\[Nnh]`)
 // escapeCue makes the text and voice names of item safe to write in f.
 func escapeCue(item *astisub.Item, f Format, loss Loss) {
 	changed := map[string]bool{}
+	nonchars := 0
 	for i := range item.Lines {
 		l := &item.Lines[i]
 		l.VoiceName = strings.Join(strings.Fields(l.VoiceName), " ") // one line
+		if f == FormatSRT || f == FormatVTT {                        // their readers take them for sentinels
+			nonchars += countSentinels(l.VoiceName)
+			for _, li := range l.Items {
+				nonchars += countSentinels(li.Text)
+			}
+		}
 		switch f {
 		case FormatVTT:
 			l.VoiceName = strings.NewReplacer("&", string(escAmp), "<", string(escLt), ">", string(escGt)).Replace(sentinels.Replace(l.VoiceName))
@@ -45,6 +52,7 @@ func escapeCue(item *astisub.Item, f Format, loss Loss) {
 			case FormatVTT:
 				li.Text = strings.ReplaceAll(sentinels.Replace(li.Text), ">", string(escGt))
 			case FormatSRT:
+				li.Text = sentinels.Replace(li.Text)
 				for strings.Contains(li.Text, "-->") {
 					li.Text = strings.ReplaceAll(li.Text, "-->", "- ->")
 					changed[lossArrowSRT] = true
@@ -64,4 +72,5 @@ func escapeCue(item *astisub.Item, f Format, loss Loss) {
 	for k := range changed {
 		loss.add(k, 1)
 	}
+	loss.add(lossNonchars, nonchars)
 }

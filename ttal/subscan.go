@@ -30,6 +30,20 @@ type cueScan struct {
 	line     int      // 1-based line of its timing line (SSA: its Dialogue line)
 	voices   []string // WebVTT <v> annotations, in order, without repeats
 	unparsed int      // SRT: non-empty lines after a blank line inside the cue
+	nonchars int      // SRT, WebVTT: noncharacters U+FDD0–U+FDD4 in its text, made U+FFFD
+	id       string   // SRT: the line before its timing line (astisub keeps numbers only)
+}
+
+// countSentinels counts the noncharacters this package uses as sentinels
+// in s.
+func countSentinels(s string) int {
+	n := 0
+	for _, r := range s {
+		if r >= keepSpace && r <= escLt {
+			n++
+		}
+	}
+	return n
 }
 
 // Noncharacters standing for white space that astisub would drop, and for
@@ -89,7 +103,8 @@ func checkTime(field string) error {
 	}
 	var total uint64 // seconds
 	for _, p := range parts {
-		n, err := strconv.ParseUint(strings.TrimPrefix(p, "+"), 10, 64)
+		// astisub trims each part: "5124096:00: 01.00" is 5124096 hours
+		n, err := strconv.ParseUint(strings.TrimPrefix(strings.TrimSpace(p), "+"), 10, 64)
 		if errors.Is(err, strconv.ErrRange) || n > 1<<40 {
 			return fmt.Errorf("time %q is too large (at most 9999:59:59.999)", s)
 		}
@@ -128,8 +143,7 @@ func prepareSubtitles(data []byte, f Format) ([]byte, []cueScan, error) {
 	case FormatVTT:
 		return prepareVTT(data)
 	case FormatASS:
-		cues, err := scanSSA(data)
-		return data, cues, err
+		return scanSSA(data)
 	}
 	return data, nil, nil
 }
@@ -144,12 +158,19 @@ func prepareSRT(data []byte) ([]byte, []cueScan, error) {
 			t = strings.TrimPrefix(t, "\ufeff")
 		}
 		if strings.Contains(t, "-->") {
-			cues = append(cues, cueScan{line: i + 1})
+			c := cueScan{line: i + 1}
+			if i > 0 {
+				c.id = strings.TrimSpace(strings.TrimPrefix(lines[i-1], "\ufeff"))
+			}
+			cues = append(cues, c)
 			timing = append(timing, i)
 			if err := checkTiming(t); err != nil {
 				return nil, nil, cueError(FormatSRT, len(cues), i+1, "%v", err)
 			}
 			continue
+		}
+		if n := countSentinels(l); n > 0 && len(cues) > 0 {
+			cues[len(cues)-1].nonchars += n
 		}
 		lines[i] = prepareText(l, true)
 	}
@@ -189,6 +210,7 @@ func prepareVTT(data []byte) ([]byte, []cueScan, error) {
 		return nil, nil, fmt.Errorf("%w: %s: line 1: no WEBVTT signature", ErrInvalid, FormatVTT)
 	}
 	var cues []cueScan
+	seen := map[int]map[string]bool{} // cue → its voices so far
 	inCue := false
 	for i := 1; i < len(lines); i++ {
 		t := strings.TrimSpace(lines[i])
@@ -206,10 +228,15 @@ func prepareVTT(data []byte) ([]byte, []cueScan, error) {
 		case inCue:
 			c := &cues[len(cues)-1]
 			for _, m := range vttVoice.FindAllStringSubmatch(t, -1) {
-				if v := decodeVoice(m[1]); v != "" && !contains(c.voices, v) {
+				if v := decodeVoice(m[1]); v != "" && !seen[len(cues)-1][v] {
+					if seen[len(cues)-1] == nil {
+						seen[len(cues)-1] = map[string]bool{}
+					}
+					seen[len(cues)-1][v] = true
 					c.voices = append(c.voices, v)
 				}
 			}
+			c.nonchars += countSentinels(lines[i])
 			lines[i] = prepareText(lines[i], false)
 		}
 	}
@@ -221,14 +248,23 @@ func decodeVoice(raw string) string {
 	return strings.TrimSpace(html.UnescapeString(strings.TrimSpace(raw)))
 }
 
+// ssaEventFields are the names of an SSA/ASS event Format line as
+// go-astisub knows them (it ignores a field whose case differs, which put
+// every cue of "Format: layer, start, end, …" at 0).
+var ssaEventFields = []string{"Layer", "Marked", "Start", "End", "Style", "Name", "MarginL", "MarginR", "MarginV", "Effect", "Text"}
+
 // scanSSA checks the event and style lines of an SSA/ASS file as astisub
 // reads them: enough fields for the Format line, Dialogue times neither
-// negative nor too large. It names the line, which astisub does not.
-func scanSSA(data []byte) ([]cueScan, error) {
+// negative nor too large. It names the line, which astisub does not. It
+// returns the data to hand astisub, with the names of the events' Format
+// line in the case astisub knows.
+func scanSSA(data []byte) ([]byte, []cueScan, error) {
 	var cues []cueScan
 	section := ""
 	var format []string
-	for i, raw := range splitLines(data) {
+	lines := splitLines(data)
+	rewritten := false
+	for i, raw := range lines {
 		line := strings.TrimSpace(raw)
 		if i == 0 {
 			line = strings.TrimPrefix(line, "\ufeff")
@@ -247,12 +283,23 @@ func scanSSA(data []byte) ([]cueScan, error) {
 		}
 		header, content = strings.TrimSpace(header), strings.TrimSpace(content)
 		if header == "Format" {
-			for k, name := range strings.Split(content, ",") {
-				if k < len(format) {
-					format[k] = strings.TrimSpace(name)
-				} else {
-					format = append(format, strings.TrimSpace(name))
+			names := strings.Split(content, ",")
+			for k, name := range names {
+				name = strings.TrimSpace(name)
+				for _, known := range ssaEventFields {
+					if section == "events" && name != known && strings.EqualFold(name, known) {
+						name, rewritten = known, true
+					}
 				}
+				names[k] = name
+				if k < len(format) {
+					format[k] = name
+				} else {
+					format = append(format, name)
+				}
+			}
+			if section == "events" {
+				lines[i] = "Format: " + strings.Join(names, ", ")
 			}
 			continue
 		}
@@ -269,7 +316,7 @@ func scanSSA(data []byte) ([]cueScan, error) {
 			if section == "events" {
 				what = "event"
 			}
-			return nil, fmt.Errorf("%w: %s: line %d: %s has %d fields, its Format line names %d", ErrInvalid, FormatASS, i+1, what, len(items), len(format))
+			return nil, nil, fmt.Errorf("%w: %s: line %d: %s has %d fields, its Format line names %d", ErrInvalid, FormatASS, i+1, what, len(items), len(format))
 		}
 		if !dialogue {
 			continue
@@ -277,12 +324,15 @@ func scanSSA(data []byte) ([]cueScan, error) {
 		for k, name := range format[:len(format)-1] {
 			if name == "Start" || name == "End" {
 				if err := checkTime(items[k]); err != nil {
-					return nil, cueError(FormatASS, len(cues), i+1, "%v", err)
+					return nil, nil, cueError(FormatASS, len(cues), i+1, "%v", err)
 				}
 			}
 		}
 	}
-	return cues, nil
+	if !rewritten {
+		return data, cues, nil
+	}
+	return []byte(strings.Join(lines, "\n") + "\n"), cues, nil
 }
 
 // entity matches an HTML character reference.
@@ -312,7 +362,9 @@ func prepareText(line string, keepBetween bool) string {
 		at = t[1]
 	}
 	text(line[at:], false)
-	return b.String()
+	// A decoded "-" or ">" may spell "-->", which astisub would take for a
+	// timing line (the line had none, or it would not be text).
+	return strings.ReplaceAll(b.String(), "-->", "--"+string(escGt))
 }
 
 func decodeEntity(ref string) string {
@@ -356,6 +408,9 @@ func readAstisub(data []byte, f Format) (*astisub.Subtitles, error) {
 	})
 	if err != nil {
 		return nil, err
+	}
+	if f != FormatSRT && f != FormatVTT { // only their text was prepared
+		return subs, nil
 	}
 	for _, it := range subs.Items {
 		for i := range it.Lines {

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/asticode/go-astisub"
 )
@@ -58,8 +59,11 @@ func readSubtitles(data []byte, f Format, opt ReadOptions) (*Script, error) {
 			fps = int64(subs.Metadata.Framerate)
 		}
 		grid = FrameRate{fps, 1}
-		if !rate.Valid() || rate.Nominal() != fps {
+		switch {
+		case !rate.Valid():
 			rate = grid
+		case rate.Nominal() != fps: // times to the nearest frame at the rate asked for
+			grid = rate
 		}
 	}
 	if !rate.Valid() {
@@ -90,15 +94,22 @@ func readSubtitles(data []byte, f Format, opt ReadOptions) (*Script, error) {
 	}
 	chars := map[string]string{} // voice name → character id
 	used := map[string]bool{}
+	given := map[string]bool{} // the file's own ids, which numbered cues avoid
+	for _, id := range ids {
+		given[id] = true
+	}
 	for i, it := range subs.Items {
 		id := strconv.Itoa(i + 1)
+		taken := func(id string) bool { return used[id] || given[id] }
 		switch {
 		case ids != nil && ids[i] != "":
-			id = ids[i]
+			id, taken = ids[i], func(id string) bool { return used[id] }
+		case f == FormatSRT && cues != nil && cues[i].id != "":
+			id = cues[i].id // astisub keeps numbers only
 		case f == FormatSRT && it.Index > 0:
 			id = strconv.Itoa(it.Index)
 		}
-		for base, k := id, 2; used[id]; k++ {
+		for base, k := id, 2; taken(id); k++ {
 			id = base + "-" + strconv.Itoa(k)
 		}
 		used[id] = true
@@ -106,6 +117,7 @@ func readSubtitles(data []byte, f Format, opt ReadOptions) (*Script, error) {
 		if cues != nil {
 			line = cues[i].line
 			opt.Loss.add(lossUnparsed, cues[i].unparsed)
+			opt.Loss.add(lossNonchars, cues[i].nonchars)
 		}
 		if it.EndAt < it.StartAt {
 			return nil, cueError(f, i+1, line, "ends (%s) before it starts (%s)", it.EndAt, it.StartAt)
@@ -151,6 +163,7 @@ func readSubtitles(data []byte, f Format, opt ReadOptions) (*Script, error) {
 				}
 			}
 		}
+		speaks := map[string]bool{} // maps, not lists: a cue may have thousands of voices
 		for _, v := range voices {
 			cid, ok := chars[v]
 			if !ok {
@@ -158,22 +171,14 @@ func readSubtitles(data []byte, f Format, opt ReadOptions) (*Script, error) {
 				chars[v] = cid
 				s.Characters = append(s.Characters, Character{ID: cid, Name: v})
 			}
-			if !contains(e.CharacterIDs, cid) {
+			if !speaks[cid] {
+				speaks[cid] = true
 				e.CharacterIDs = append(e.CharacterIDs, cid)
 			}
 		}
 		s.Events = append(s.Events, e)
 	}
 	return s, nil
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // plainText joins astisub lines with "\n".
@@ -463,11 +468,9 @@ func writeSubtitles(s *Script, f Format, opt WriteOptions, loss Loss) ([]byte, e
 		lang = s.Language
 	}
 	subs := astisub.NewSubtitles()
-	subs.Metadata = &astisub.Metadata{Title: titleName(s)}
-	stlFPS := int64(25)
-	if rate.Nominal() >= 29 {
-		stlFPS = 30
-	}
+	subs.Metadata = &astisub.Metadata{Title: subtitleTitle(s, f, loss)}
+	stlFPS := stlFrameRate(rate)
+	stlGrid := FrameRate{stlFPS, 1}
 	if f == FormatSTL {
 		subs.Metadata.Framerate = int(stlFPS)
 		date := stlDate(s) // astisub's default is the local clock's date
@@ -477,11 +480,11 @@ func writeSubtitles(s *Script, f Format, opt WriteOptions, loss Loss) ([]byte, e
 	// truncates to: the nearest millisecond (SSA: centisecond) to the
 	// frame's exact time, which reads back as the same frame at up to 1000
 	// (SSA: 100) frames per second; STL stores frames at 25 or 30, so its
-	// time is the frame's, rounded up to the nanosecond.
+	// time is the STL frame's (stlFrame), rounded up to the nanosecond.
 	at := func(frame int64) time.Duration {
 		switch f {
 		case FormatSTL:
-			return FrameRate{stlFPS, 1}.durationCeil(frame)
+			return stlGrid.durationCeil(stlFrame(rate, frame))
 		case FormatASS:
 			return rate.Duration(frame).Round(10 * time.Millisecond)
 		}
@@ -502,9 +505,35 @@ func writeSubtitles(s *Script, f Format, opt WriteOptions, loss Loss) ([]byte, e
 			loss.add("events without a "+lang+" text", 1)
 			continue
 		}
+		if strings.Contains(t.Text, "\r") { // CR LF and a lone CR break lines, as readers take them
+			tt := *t
+			tt.Text = strings.ReplaceAll(strings.ReplaceAll(t.Text, "\r\n", "\n"), "\r", "\n")
+			t = &tt
+		}
 		item := &astisub.Item{StartAt: at(e.Start), EndAt: at(e.End)}
 		if e.Start < 0 || item.EndAt >= maxTime || item.StartAt >= maxTime {
 			return nil, fmt.Errorf("%w: %s: event %q: [%d, %d) is outside 0 to %s", ErrInvalid, f, e.ID, e.Start, e.End, maxTime)
+		}
+		if f == FormatASS { // frame-exact up to 100 fps
+			for _, fr := range []int64{e.Start, e.End} {
+				if rate.Frames(at(fr)) != fr {
+					loss.add(lossCentisec, 1)
+				}
+			}
+		}
+		if f == FormatSTL {
+			for _, fr := range []int64{e.Start, e.End} {
+				if rate.Nominal() != stlFPS && stlGrid.Duration(stlFrame(rate, fr)) != rate.Duration(fr) {
+					loss.add(lossSTLRounded(stlFPS), 1)
+				}
+			}
+			if item.EndAt <= item.StartAt { // both on one STL frame
+				item.EndAt = stlGrid.durationCeil(stlFrame(rate, e.Start) + 1)
+				loss.add(lossLengthened, 1)
+				if item.EndAt >= maxTime {
+					return nil, fmt.Errorf("%w: %s: event %q: [%d, %d) is outside 0 to %s", ErrInvalid, f, e.ID, e.Start, e.End, maxTime)
+				}
+			}
 		}
 		voice := ""
 		if len(e.CharacterIDs) > 0 && (f == FormatVTT || f == FormatASS) {
@@ -532,6 +561,12 @@ func writeSubtitles(s *Script, f Format, opt WriteOptions, loss Loss) ([]byte, e
 		}
 		escapeCue(item, f, loss)
 		if f == FormatSTL { // astisub's default is left-justified; subtitles are centred
+			for j := range item.Lines {
+				for k := range item.Lines[j].Items {
+					li := &item.Lines[j].Items[k]
+					li.Text = stlText(li.Text, loss)
+				}
+			}
 			centred := astisub.JustificationCentered
 			item.InlineStyle = &astisub.StyleAttributes{STLJustification: &centred}
 		}
@@ -577,10 +612,10 @@ func writeSubtitles(s *Script, f Format, opt WriteOptions, loss Loss) ([]byte, e
 		}
 	case FormatSRT:
 		out = bytes.TrimPrefix(out, []byte("\ufeff"))
-		out = restoreCueIDs(out, ids, true)
+		out = restoreCueIDs(out, ids, true, loss)
 	case FormatVTT:
 		out = []byte(vttEscapes.Replace(string(out)))
-		out = restoreCueIDs(out, ids, false)
+		out = restoreCueIDs(out, ids, false, loss)
 		out = restoreCueSettings(out, settings)
 	}
 	if f != FormatSTL && len(out) > 0 && out[len(out)-1] != '\n' {
@@ -631,6 +666,40 @@ func dropUnknown(loss Loss, ms Members, written string) {
 	}
 }
 
+// subtitleTitle returns the title written to f (SSA/ASS Title, EBU-STL
+// original programme title) and counts in loss what of s's title is not:
+// all of it in SRT and WebVTT, which have no title; its line breaks, which
+// would end the line, made spaces; in EBU-STL what does not fit its 32
+// bytes; details beyond the name.
+func subtitleTitle(s *Script, f Format, loss Loss) string {
+	if s.Title == nil {
+		return ""
+	}
+	if t := s.Title; t.Season != 0 || t.Episode != 0 || t.EpisodeTitle != "" || t.MovieID != "" || len(t.Unknown) > 0 {
+		loss.add("title fields", 1)
+	}
+	name := s.Title.Name
+	if f == FormatSRT || f == FormatVTT {
+		if name != "" {
+			loss.add("titles", 1)
+		}
+		return ""
+	}
+	if strings.ContainsAny(name, "\r\n") {
+		name = strings.NewReplacer("\r\n", " ", "\r", " ", "\n", " ").Replace(name)
+		loss.add(lossTitleBreaks, 1)
+	}
+	if f == FormatSTL && len(name) > stlTitleBytes {
+		cut := stlTitleBytes
+		for cut > 0 && !utf8.RuneStart(name[cut]) {
+			cut--
+		}
+		loss.add(lossSTLTitle, utf8.RuneCountInString(name[cut:]))
+		name = name[:cut]
+	}
+	return name
+}
+
 func titleName(s *Script) string {
 	if s.Title != nil {
 		return s.Title.Name
@@ -639,28 +708,82 @@ func titleName(s *Script) string {
 }
 
 // restoreCueIDs puts our ids back in place of the 1..n astisub writes
-// before each cue's timing line (SRT: only when every id is a number).
-func restoreCueIDs(out []byte, ids []string, numericOnly bool) []byte {
+// before each cue's timing line. SRT: only when every id is a number.
+// WebVTT: an id that a reader would take for something else (vttIDSafe) is
+// left out, the cue written without one, and counted in loss.
+func restoreCueIDs(out []byte, ids []string, srt bool, loss Loss) []byte {
 	for _, id := range ids {
-		if id == "" || strings.Contains(id, "-->") || strings.ContainsAny(id, "\r\n") {
-			return out
-		}
-		if _, err := strconv.Atoi(id); numericOnly && err != nil {
+		if _, err := strconv.Atoi(id); srt && err != nil {
+			for i, id := range ids {
+				if id != strconv.Itoa(i+1) {
+					loss.add(lossSRTIDs, 1)
+				}
+			}
 			return out
 		}
 	}
 	lines := strings.Split(string(out), "\n")
-	next := 0
-	for i := 0; i+1 < len(lines) && next < len(ids); i++ {
-		if lines[i] == strconv.Itoa(next+1) && strings.Contains(lines[i+1], "-->") {
-			lines[i] = ids[next]
+	kept := lines[:0:0]
+	next, dropped := 0, 0
+	for i := 0; i < len(lines); i++ {
+		if next < len(ids) && i+1 < len(lines) && lines[i] == strconv.Itoa(next+1) && strings.Contains(lines[i+1], "-->") {
+			id := ids[next]
 			next++
+			if !srt && !vttIDSafe(id) {
+				dropped++
+				continue
+			}
+			kept = append(kept, id)
+			continue
 		}
+		kept = append(kept, lines[i])
 	}
 	if next != len(ids) {
 		return out
 	}
-	return []byte(strings.Join(lines, "\n"))
+	loss.add(lossVTTIDs, dropped)
+	return []byte(strings.Join(kept, "\n"))
+}
+
+// vttIDSafe reports whether a WebVTT cue identifier reads back as itself:
+// one line, no "-->" (a timing line), no surrounding white space, and not
+// the start of another block (NOTE, STYLE, REGION, Region:,
+// X-TIMESTAMP-MAP), as the WebVTT specification and go-astisub read them.
+func vttIDSafe(id string) bool {
+	if id == "" || id != strings.TrimSpace(id) || strings.Contains(id, "-->") || strings.ContainsAny(id, "\r\n") {
+		return false
+	}
+	if rest, ok := strings.CutPrefix(id, "NOTE"); ok && (rest == "" || rest[0] == ' ' || rest[0] == '\t') {
+		return false
+	}
+	for _, p := range []string{"STYLE", "REGION", "Region:", "X-TIMESTAMP-MAP"} {
+		if strings.HasPrefix(id, p) {
+			return false
+		}
+	}
+	return true
+}
+
+// stlFrameRate is the frame rate of the EBU-STL file written for a script
+// at rate (EBU Tech 3264 disk format codes STL25.01 and STL30.01): 30 for
+// 29.97, 30, 59.94 and 60 (and other multiples of 30), else 25.
+func stlFrameRate(rate FrameRate) int64 {
+	if n := rate.Nominal(); n > 0 && n%30 == 0 {
+		return 30
+	}
+	return 25
+}
+
+// stlFrame is the frame of the EBU-STL file written for frame of a script
+// at rate: the same frame when the script's nominal rate is the file's
+// (29.97 as 30, its timecodes' count), else the nearest STL frame to the
+// frame's time.
+func stlFrame(rate FrameRate, frame int64) int64 {
+	fps := stlFrameRate(rate)
+	if rate.Nominal() == fps {
+		return frame
+	}
+	return FrameRate{fps, 1}.Frames(rate.Duration(frame))
 }
 
 // durationCeil is the duration of frames (≥ 0) rounded up to the
