@@ -125,7 +125,7 @@ func lossSTLRounded(fps int64) string { return fmt.Sprintf("times rounded to %d 
 // changeKinds are the kinds listed apart from what was dropped.
 var changeKinds = map[string]bool{lossLengthened: true, lossArrowSRT: true, lossNameComma: true, lossSSACodes: true,
 	lossSTLRounded(25): true, lossSTLRounded(30): true, lossNonchars: true, lossCentisec: true, lossSRTIDs: true,
-	lossTitleBreaks: true}
+	lossTitleBreaks: true, openEndedLoss: true, lossRenamedIDs: true}
 
 // String summarises the loss on one line, e.g. "dropped 3 anchors, 2
 // annotations; 1 cues lengthened to one frame" (what was dropped, then what

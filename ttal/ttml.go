@@ -158,7 +158,7 @@ func openEnded(e *Event) bool {
 }
 
 // openEndedLoss is the loss key of events given [OpenEndedDuration].
-var openEndedLoss = fmt.Sprintf("open-ended cues (ended %d s after their begin)", OpenEndedDuration)
+var openEndedLoss = fmt.Sprintf("open-ended cues ended %d s after their begin", OpenEndedDuration)
 
 // readTTML reads a TTML, IMSC or DAPT document.
 func readTTML(data []byte, opt ReadOptions) (*Script, error) {

@@ -48,7 +48,7 @@ func TestTTMLOpenEnded(t *testing.T) {
 		}
 	}
 	var b bytes.Buffer
-	if wl, err := Write(&b, s, FormatSRT, WriteOptions{}); err != nil || wl[openEndedLoss] != 1 || !strings.Contains(b.String(), "00:00:00,000 --> 00:00:10,000") {
+	if wl, err := Write(&b, s, FormatSRT, WriteOptions{}); err != nil || wl[openEndedLoss] != 0 || !strings.Contains(b.String(), "00:00:00,000 --> 00:00:10,000") {
 		t.Fatalf("SRT: %v %s\n%s", err, wl, b.String())
 	}
 	// A later time in the document ends it there, as before.
