@@ -279,8 +279,10 @@ func Diff(a, b *Script) ([]Change, error) {
 // sameInstant reports whether frame fa at rate ra and frame fb at rate rb
 // are the same time.
 func sameInstant(fa int64, ra FrameRate, fb int64, rb FrameRate) bool {
-	ta := new(big.Rat).SetFrac(big.NewInt(fa*ra.Den), big.NewInt(ra.Num))
-	tb := new(big.Rat).SetFrac(big.NewInt(fb*rb.Den), big.NewInt(rb.Num))
+	at := func(f int64, r FrameRate) *big.Rat { // f·den/num, without overflow for any int64
+		return new(big.Rat).SetFrac(new(big.Int).Mul(big.NewInt(f), big.NewInt(r.Den)), big.NewInt(r.Num))
+	}
+	ta, tb := at(fa, ra), at(fb, rb)
 	return ta.Cmp(tb) == 0
 }
 
