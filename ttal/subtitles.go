@@ -119,6 +119,9 @@ func readSubtitles(data []byte, f Format, opt ReadOptions) (*Script, error) {
 			opt.Loss.add(lossUnparsed, cues[i].unparsed)
 			opt.Loss.add(lossNonchars, cues[i].nonchars)
 		}
+		if it.StartAt < 0 { // EBU-STL: a cue before the programme start timecode (TCP)
+			return nil, cueError(f, i+1, line, "begins %s before the start of the programme", -it.StartAt)
+		}
 		if it.EndAt < it.StartAt {
 			return nil, cueError(f, i+1, line, "ends (%s) before it starts (%s)", it.EndAt, it.StartAt)
 		}
@@ -624,6 +627,12 @@ func writeSubtitles(s *Script, f Format, opt WriteOptions, loss Loss) ([]byte, e
 	loss.add("lineage entries", len(s.Lineage))
 	loss.add("shot changes", len(s.ShotChanges))
 	loss.add("unknown members", len(s.Unknown)+len(s.Timing.Unknown))
+	if s.Timing.Origin != nil {
+		loss.add("origin timecodes", 1)
+	}
+	if s.Timing.StartOfProgramme != nil {
+		loss.add("start-of-programme timecodes", 1)
+	}
 	for _, c := range s.Characters {
 		if c.Talent != "" || c.Color != "" || len(c.Unknown) > 0 {
 			loss.add("character details", 1)

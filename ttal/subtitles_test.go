@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/asticode/go-astisub"
 	"github.com/mp4pkg/mp4pkg/internal/testmedia"
 )
 
@@ -241,6 +242,44 @@ func TestSRTPositionsKept(t *testing.T) {
 		}
 		if loss["cue positions"] != c.positions {
 			t.Errorf("%s: loss %s, want %d cue positions", c.to, loss, c.positions)
+		}
+	}
+}
+
+// TestSTLBeforeProgrammeStart: an EBU-STL cue timed before the programme
+// start timecode (GSI TCP) is refused (it became a negative frame).
+func TestSTLBeforeProgrammeStart(t *testing.T) {
+	subs := astisub.NewSubtitles()
+	subs.Metadata = &astisub.Metadata{Framerate: 25, STLTimecodeStartOfProgramme: 10 * time.Hour}
+	subs.Items = []*astisub.Item{{StartAt: 10*time.Hour + time.Minute, EndAt: 10*time.Hour + time.Minute + time.Second,
+		Lines: []astisub.Line{{Items: []astisub.LineItem{{Text: "ok"}}}}}}
+	var b bytes.Buffer
+	if err := subs.WriteToSTL(&b); err != nil {
+		t.Fatal(err)
+	}
+	data := b.Bytes()
+	if s, err := ReadBytes(data, FormatSTL, ReadOptions{}); err != nil || s.Events[0].Start != 25*60 {
+		t.Fatalf("%v %+v", err, s)
+	}
+	copy(data[256:264], "11000000") // TCP 11:00:00:00, after the cue
+	if _, err := ReadBytes(data, FormatSTL, ReadOptions{}); err == nil || !strings.Contains(err.Error(), "stl: cue 1: begins 59m0s before the start of the programme") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+// TestSubtitleWritersReportTimecodes: SRT, WebVTT, SSA and EBU-STL carry
+// neither the origin nor the start-of-programme timecode.
+func TestSubtitleWritersReportTimecodes(t *testing.T) {
+	s := generateScript(2)
+	tc, err := ParseTimecode("10:00:00:00")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Timing.Origin, s.Timing.StartOfProgramme = &tc, &tc
+	for _, f := range []Format{FormatSRT, FormatVTT, FormatASS, FormatSTL} {
+		loss, err := Write(&bytes.Buffer{}, s, f, WriteOptions{})
+		if err != nil || loss["origin timecodes"] != 1 || loss["start-of-programme timecodes"] != 1 {
+			t.Errorf("%s: %v %s", f, err, loss)
 		}
 	}
 }

@@ -103,10 +103,10 @@ func (r *ttmlReader) displaySets(n *xnode) []*xnode {
 }
 
 // ttmlMaxEvents returns the most events a TTML document of size bytes may
-// make: 65,536, or one per 4 bytes of a larger document (an event needs a
-// <p> of at least 7), never more than [MaxItems].
+// make: 65,536, or one per 16 bytes of a larger document (a timed <p> takes
+// 30 or more), never more than [MaxItems]; each event costs about 1 KB.
 func ttmlMaxEvents(size int) int {
-	return min(MaxItems, max(1<<16, size/4))
+	return min(MaxItems, max(1<<16, size/16))
 }
 
 // OpenEndedDuration is the duration given to an event whose TTML content is
@@ -114,14 +114,30 @@ func ttmlMaxEvents(size int) int {
 // reference converter, does the same); the reader reports each such event.
 const OpenEndedDuration = 10 // seconds
 
-// openEnd returns the end of an event that begins at begin and whose
-// content is active indefinitely: the document's last definite time if it
-// is later, else begin + OpenEndedDuration (placeholder true).
-func (r *ttmlReader) openEnd(begin *big.Rat) (end *big.Rat, placeholder bool) {
-	if end := r.times.last(); end != nil && end.Cmp(begin) > 0 {
+// openEnd returns the end of an element n whose content is active
+// indefinitely: the document's last definite time if it is later than
+// every time in n, else n's latest time + OpenEndedDuration (placeholder
+// true) — what n shows after its own last change is shown too.
+func (r *ttmlReader) openEnd(n *xnode) (end *big.Rat, placeholder bool) {
+	latest := r.times.active[n].begin
+	var walk func(m *xnode)
+	walk = func(m *xnode) {
+		for _, c := range contents(m) {
+			if iv, ok := r.times.active[c]; ok {
+				for _, v := range []*big.Rat{iv.begin, iv.end} {
+					if v != nil && v.Cmp(latest) > 0 {
+						latest = v
+					}
+				}
+			}
+			walk(c)
+		}
+	}
+	walk(n)
+	if end := r.times.last(); end != nil && end.Cmp(latest) > 0 {
 		return end, false
 	}
-	return new(big.Rat).Add(begin, big.NewRat(OpenEndedDuration, 1)), true
+	return new(big.Rat).Add(latest, big.NewRat(OpenEndedDuration, 1)), true
 }
 
 // markOpenEnded marks e, whose end is a placeholder, and reports it. The
@@ -134,13 +150,37 @@ func (r *ttmlReader) markOpenEnded(e *Event) {
 	r.loss.add(openEndedLoss, 1)
 }
 
-// endAttr returns the end attribute of e in TTML: none when its end is a
-// placeholder (the content stays active indefinitely, as it was read).
-func endAttr(e *Event) string {
-	if openEnded(e) {
+// endAttr returns the end attribute of event i of s in TTML: none when it
+// is written open-ended (openEnds), else its end.
+func endAttr(open map[int]bool, i int, e *Event) string {
+	if open[i] {
 		return ""
 	}
 	return frames(e.End)
+}
+
+// openEnds returns the events of s to write without an end: those marked
+// open-ended whose end is still the placeholder, when they begin last and
+// every other event ends by then — so that reading the document gives them
+// the same placeholder again. Otherwise every end is written.
+func openEnds(s *Script) map[int]bool {
+	ph := frameAt(big.NewRat(OpenEndedDuration, 1), s.Timing.FrameRate)
+	var latest int64
+	for i := range s.Events {
+		latest = max(latest, s.Events[i].Start)
+	}
+	open := map[int]bool{}
+	for i := range s.Events {
+		if e := &s.Events[i]; openEnded(e) && e.Start == latest && e.End == e.Start+ph {
+			open[i] = true
+		}
+	}
+	for i := range s.Events {
+		if !open[i] && s.Events[i].End > latest {
+			return nil
+		}
+	}
+	return open
 }
 
 // lossRenamedIDs counts events written under another id because their id
@@ -358,7 +398,7 @@ func (r *ttmlReader) daptEvents(n *xnode) {
 		// package writes one so); one with no begin is untimed, as DAPT
 		// allows, and stays zero-length.
 		if iv, ok := r.times.active[c]; ok && iv.end == nil && e.End <= e.Start && c.attrOr("", "begin") != "" {
-			end, placeholder := r.openEnd(iv.begin)
+			end, placeholder := r.openEnd(c)
 			e.End = frameAt(end, r.rate)
 			if placeholder {
 				r.markOpenEnded(e)
@@ -428,7 +468,7 @@ func (r *ttmlReader) paragraphs(n *xnode) error {
 			}
 			e := r.newEvent(c)
 			if iv := r.times.active[c]; iv.end == nil { // written open-ended
-				end, placeholder := r.openEnd(iv.begin)
+				end, placeholder := r.openEnd(c)
 				e.End = frameAt(end, r.rate)
 				if placeholder {
 					r.markOpenEnded(e)
@@ -474,7 +514,7 @@ func (r *ttmlReader) imageEvents(div *xnode) error {
 	}
 	end, placeholder := iv.end, false
 	if end == nil {
-		end, placeholder = r.openEnd(iv.begin)
+		end, placeholder = r.openEnd(div)
 	}
 	start, stop := frameAt(iv.begin, r.rate), frameAt(end, r.rate)
 	if stop <= start {
@@ -520,7 +560,7 @@ func (r *ttmlReader) segments(p *xnode) error {
 	pa := r.times.active[p]
 	end, placeholder := pa.end, false
 	if end == nil { // an indefinite paragraph lasts to the document's last time
-		end, placeholder = r.openEnd(pa.begin)
+		end, placeholder = r.openEnd(p)
 	}
 	last := frameAt(end, r.rate)
 	cuts := []*big.Rat{pa.begin}
@@ -1073,6 +1113,7 @@ func (w *xmlWriter) characterAttr(ids []string) string {
 }
 
 func writeDAPTEvents(w *xmlWriter, s *Script, loss Loss) {
+	open := openEnds(s)
 	for i := range s.Events {
 		e := &s.Events[i]
 		id, orig := w.idFor(e.ID)
@@ -1080,7 +1121,7 @@ func writeDAPTEvents(w *xmlWriter, s *Script, loss Loss) {
 		if e.ForcedNarrative {
 			fn = "true"
 		}
-		w.open("div", false, "xml:id", id, "ttal:id", orig, "begin", frames(e.Start), "end", endAttr(e),
+		w.open("div", false, "xml:id", id, "ttal:id", orig, "begin", frames(e.Start), "end", endAttr(open, i, e),
 			"ttm:agent", w.characterAttr(e.CharacterIDs), "daptm:represents", e.Represents,
 			"daptm:onScreen", string(e.OnScreen), "ttal:forcedNarrative", fn)
 		for _, d := range e.Descriptions {
@@ -1132,8 +1173,9 @@ func writeAnchoredText(w *xmlWriter, t *Text, start int64) {
 	}
 }
 
-// brText escapes text and turns line breaks into <br/>.
+// brText escapes text and turns line breaks (LF, CRLF or CR) into <br/>.
 func (w *xmlWriter) brText(s string) string {
+	s = strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(s)
 	return strings.ReplaceAll(w.escape(s, false), "\n", "<br/>")
 }
 
@@ -1163,6 +1205,7 @@ func scriptLanguages(s *Script) []string {
 }
 
 func writeTTMLParagraphs(w *xmlWriter, s *Script, opt WriteOptions, loss Loss) {
+	open := openEnds(s)
 	langs := scriptLanguages(s)
 	if opt.Language != "" {
 		langs = []string{opt.Language}
@@ -1202,7 +1245,7 @@ func writeTTMLParagraphs(w *xmlWriter, s *Script, opt WriteOptions, loss Loss) {
 			if e.ForcedNarrative {
 				fn = "true"
 			}
-			w.open("p", false, "xml:id", id, "ttal:event", groups[i], "begin", frames(e.Start), "end", endAttr(e),
+			w.open("p", false, "xml:id", id, "ttal:event", groups[i], "begin", frames(e.Start), "end", endAttr(open, i, e),
 				"ttm:agent", w.characterAttr(e.CharacterIDs), "daptm:langSrc", t.LangSrc, "ttal:forcedNarrative", fn, "xml:space", "preserve")
 			w.depth--
 			w.b.WriteString(w.brText(t.Text) + "</p>")

@@ -2,6 +2,7 @@ package ttal
 
 import (
 	"bytes"
+	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -79,7 +80,7 @@ func ttmlSplitBomb(paragraphs, divs int) []byte {
 // TestTTMLEventBudget: splitting per ISD cannot turn a small document into
 // a huge script: the events are bounded by the document's size.
 func TestTTMLEventBudget(t *testing.T) {
-	for _, c := range []struct{ size, want int }{{0, 1 << 16}, {1 << 20, 1 << 18}, {1 << 30, MaxItems}} {
+	for _, c := range []struct{ size, want int }{{0, 1 << 16}, {1 << 20, 1 << 16}, {1 << 24, 1 << 20}, {1 << 30, MaxItems}} {
 		if got := ttmlMaxEvents(c.size); got != c.want {
 			t.Errorf("ttmlMaxEvents(%d) = %d, want %d", c.size, got, c.want)
 		}
@@ -267,5 +268,65 @@ func BenchmarkReadTTMLTimedSpans(b *testing.B) {
 		if _, err := ReadBytes(doc, FormatTTML, ReadOptions{}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestTTMLOpenEndedAfterLastChange: what an open-ended paragraph shows
+// after its own last change is kept (it was cut at the document's last
+// time, which was that change), and a marked event is written without an
+// end only when that reads back the same.
+func TestTTMLOpenEndedAfterLastChange(t *testing.T) {
+	for _, c := range []struct{ p, want string }{
+		{`<p begin="5s">first <span begin="1s">later</span></p>`, "[125,150) first|[150,400) first later*"},
+		{`<p begin="5s">first <span begin="1s" end="2s">mid</span> last</p>`, "[125,150) first last|[150,175) first mid last|[175,425) first last*"},
+	} {
+		s, err := ReadBytes([]byte(ttmlHead+"<div>"+c.p+"</div></body></tt>"), FormatTTML, ReadOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for i, e := range s.Events {
+			mark := ""
+			if openEnded(&s.Events[i]) {
+				mark = "*"
+			}
+			got = append(got, fmt.Sprintf("[%d,%d) %s%s", e.Start, e.End, e.Texts[0].Text, mark))
+		}
+		if strings.Join(got, "|") != c.want {
+			t.Errorf("%s: %s, want %s", c.p, strings.Join(got, "|"), c.want)
+		}
+	}
+	// A marked event that does not begin last, or whose end was edited,
+	// is written with its end.
+	s := generateScript(3)
+	s.Timing.FrameRate = Rate25
+	s.Events[1].End = s.Events[1].Start + 250
+	s.Events[1].Unknown = Members{{Key: keyOpenEnded, Value: json.RawMessage("true")}}
+	for _, f := range []Format{FormatTTML, FormatDAPT} {
+		var b bytes.Buffer
+		if _, err := Write(&b, s, f, WriteOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		back, err := ReadBytes(b.Bytes(), f, ReadOptions{})
+		if err != nil || back.Events[1].Start != s.Events[1].Start || back.Events[1].End != s.Events[1].End {
+			t.Fatalf("%s: %v %+v", f, err, back.Events[1])
+		}
+	}
+}
+
+// TestTTMLLineBreaksCRLF: CRLF and CR in a text are one line break in
+// TTML, as in the subtitle formats.
+func TestTTMLLineBreaksCRLF(t *testing.T) {
+	s := generateScript(1)
+	s.Events[0].Texts = s.Events[0].Texts[:1]
+	s.Events[0].Texts[0].Text = "a\rb\r\nc\nd"
+	s.Events[0].Texts[0].Anchors = nil
+	var b bytes.Buffer
+	if _, err := Write(&b, s, FormatTTML, WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	back, err := ReadBytes(b.Bytes(), FormatTTML, ReadOptions{})
+	if err != nil || back.Events[0].Texts[0].Text != "a\nb\nc\nd" {
+		t.Fatalf("%v %q", err, back.Events[0].Texts[0].Text)
 	}
 }
