@@ -215,6 +215,10 @@ func prepareVTT(data []byte) ([]byte, []cueScan, error) {
 	for i := 1; i < len(lines); i++ {
 		t := strings.TrimSpace(lines[i])
 		switch {
+		case inCue && t == "" && lines[i] != "":
+			// Only spaces: cue text in WebVTT (an empty line ends a cue),
+			// which astisub would take for the end of the cue.
+			lines[i] = strings.NewReplacer(" ", string(keepSpace), "\t", string(keepTab)).Replace(lines[i])
 		case t == "":
 			inCue = false
 		case !inCue && (strings.HasPrefix(t, "NOTE ") || t == "REGION" || strings.HasPrefix(t, "Region: ") ||

@@ -283,3 +283,12 @@ func TestSubtitleWritersReportTimecodes(t *testing.T) {
 		}
 	}
 }
+
+// TestWebVTTSpacesLine: a line of spaces does not end a WebVTT cue (an
+// empty line does); go-astisub ended it there and dropped the rest.
+func TestWebVTTSpacesLine(t *testing.T) {
+	s, err := ReadBytes([]byte("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nHello\n   \nworld?\n"), FormatVTT, ReadOptions{})
+	if err != nil || len(s.Events) != 1 || s.Events[0].Texts[0].Text != "Hello\n   \nworld?" {
+		t.Fatalf("%v %+v", err, s)
+	}
+}
