@@ -379,14 +379,9 @@ func srtOverridesDropped(data []byte) int {
 // srtPosition returns the SRT {\anN} position kept for e (1–9, keypad
 // layout: 7 8 9 at the top, 1 2 3 at the bottom), or 0.
 func srtPosition(e *Event) byte {
-	for _, u := range e.Unknown {
-		var m map[string]string
-		if u.Key == keyCueSettings && json.Unmarshal(u.Value, &m) == nil {
-			v := m[string(FormatSRT)]
-			if len(v) == 6 && strings.HasPrefix(v, `{\an`) && v[5] == '}' && v[4] >= '1' && v[4] <= '9' {
-				return v[4] - '0'
-			}
-		}
+	v := keptCueSettings(e)[string(FormatSRT)]
+	if len(v) == 6 && strings.HasPrefix(v, `{\an`) && v[5] == '}' && v[4] >= '1' && v[4] <= '9' {
+		return v[4] - '0'
 	}
 	return 0
 }
@@ -414,13 +409,19 @@ func vttFromSRTPosition(an byte) string {
 }
 
 func cueSettings(e *Event) string {
+	return keptSettings(keptCueSettings(e)[string(FormatVTT)])
+}
+
+// keptCueSettings returns e's keyCueSettings member, per format (nil when
+// it has none).
+func keptCueSettings(e *Event) map[string]string {
 	for _, u := range e.Unknown {
 		var m map[string]string
 		if u.Key == keyCueSettings && json.Unmarshal(u.Value, &m) == nil {
-			return keptSettings(m[string(FormatVTT)])
+			return m
 		}
 	}
-	return ""
+	return nil
 }
 
 // restoreCueSettings appends to the timing line of each cue of a WebVTT

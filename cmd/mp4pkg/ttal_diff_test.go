@@ -16,15 +16,7 @@ import (
 // added) and checks what ttal diff reports in text and JSON, that equal
 // scripts give no change, and the usage errors.
 func TestTTALDiff(t *testing.T) {
-	orig := filepath.Join(testmedia.RepoRoot(), "ttal", "testdata", "example.ttal")
-	data, err := os.ReadFile(orig)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := ttal.Unmarshal(data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	orig, s := exampleScript(t)
 	s.Events[1].Start += 10
 	added := s.Events[0]
 	added.ID = "e9"
@@ -73,15 +65,7 @@ func TestTTALDiff(t *testing.T) {
 // reported the others as removed: a duplicate id is now an error naming
 // the file and both events.
 func TestTTALDiffDuplicateIDs(t *testing.T) {
-	orig := filepath.Join(testmedia.RepoRoot(), "ttal", "testdata", "example.ttal")
-	data, err := os.ReadFile(orig)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := ttal.Unmarshal(data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	orig, s := exampleScript(t)
 	s.Events[1].ID = s.Events[0].ID
 	var buf bytes.Buffer
 	if err := s.Encode(&buf); err != nil {
@@ -105,4 +89,20 @@ func TestTTALDiffBothStdin(t *testing.T) {
 	if code != 2 || out != "" || !strings.Contains(errb, "only one of OLD and NEW can be -") {
 		t.Fatalf("code %d stdout %q stderr %q", code, out, errb)
 	}
+}
+
+// exampleScript returns the path of ttal/testdata/example.ttal and the
+// script it holds.
+func exampleScript(t *testing.T) (string, *ttal.Script) {
+	t.Helper()
+	orig := filepath.Join(testmedia.RepoRoot(), "ttal", "testdata", "example.ttal")
+	data, err := os.ReadFile(orig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := ttal.Unmarshal(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return orig, s
 }
