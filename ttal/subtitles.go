@@ -408,6 +408,7 @@ func vttFromSRTPosition(an byte) string {
 	return strings.Join(out, " ")
 }
 
+// cueSettings returns the WebVTT cue settings kept for e ("" for none).
 func cueSettings(e *Event) string {
 	return keptSettings(keptCueSettings(e)[string(FormatVTT)])
 }
